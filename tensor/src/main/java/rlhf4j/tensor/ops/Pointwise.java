@@ -58,7 +58,7 @@ public final class Pointwise {
                     int j = m == g.length ? i : i % m, len = Math.min(to - i, m - j);
                     switch (op) {
                         case ADD -> Vec.acc(ga, i, g, i, len);
-                        case SUB -> Vec.accScaled(ga, i, g, i, -1f, len);
+                        case SUB -> Vec.acc(ga, i, g, i, len);
                         case MUL -> Vec.accMul(ga, i, g, i, y, j, len);
                         case DIV -> Vec.accDiv(ga, i, g, i, y, j, len);
                     }
