@@ -105,8 +105,13 @@ public final class Rope {
 
     static void rotateRowScalar(float[] src, float[] dst, float[] acc, int o, Table table, int c, int h,
                                 boolean inverse) {
-        float[] cos = table.cos(), sin = table.sin();
-        for (int i = 0; i < h; i++) {
+        rotateColumns(src, dst, acc, o, table.cos(), table.sin(), c, h, inverse, 0);
+    }
+
+    /** Columns [from, h) of both halves of the head row at o. */
+    private static void rotateColumns(float[] src, float[] dst, float[] acc, int o, float[] cos, float[] sin, int c,
+                                      int h, boolean inverse, int from) {
+        for (int i = from; i < h; i++) {
             float x1 = src[o + i], x2 = src[o + h + i], co = cos[c + i], si = inverse ? -sin[c + i] : sin[c + i];
             float y1 = x1 * co - x2 * si, y2 = x2 * co + x1 * si;
             if (dst != null) {
@@ -136,20 +141,6 @@ public final class Rope {
                 y2.add(FloatVector.fromArray(S, acc, o + h + i)).intoArray(acc, o + h + i);
             }
         }
-        if (i < h) {
-            // the scalar tail continues at column i of both halves
-            float[] cs = cos, sn = sin;
-            for (; i < h; i++) {
-                float x1 = src[o + i], x2 = src[o + h + i], co = cs[c + i], si = inverse ? -sn[c + i] : sn[c + i];
-                float y1 = x1 * co - x2 * si, y2 = x2 * co + x1 * si;
-                if (dst != null) {
-                    dst[o + i] = y1;
-                    dst[o + h + i] = y2;
-                } else {
-                    acc[o + i] += y1;
-                    acc[o + h + i] += y2;
-                }
-            }
-        }
+        rotateColumns(src, dst, acc, o, cos, sin, c, h, inverse, i); // the tail, scalar
     }
 }
