@@ -29,6 +29,15 @@ class VocabularyTest {
         return m + Math.log(s);
     }
 
+    private static void assertGradient(java.util.function.Supplier<Tensor> f, Tensor input) {
+        assertGradient(f, input, 5e-4);
+    }
+
+    private static void assertGradient(java.util.function.Supplier<Tensor> f, Tensor input, double atol) {
+        GradCheck.Result r = GradCheck.check(f, 1e-2, 200, input);
+        assertThat(r.within(atol, 1e-3)).as(r.toString()).isTrue();
+    }
+
     @Test
     void crossEntropyMatchesDoubleReferenceWithWeightsAndIgnoredRows() {
         int n = 9, v = 37;
@@ -64,8 +73,9 @@ class VocabularyTest {
         int[] targets = randomTargets(4, n, v);
         targets[2] = -1;
         float[] w = {1f, 0.5f, 3f, 2f, 0f, 1.5f};
-        assertThat(GradCheck.check(() -> Ops.crossEntropy(logits, targets, w, -1), 1e-2, 200, logits).within(2e-3, 1e-2)).isTrue();
-        assertThat(GradCheck.check(() -> Ops.crossEntropy(logits, targets, null, -1), 1e-2, 200, logits).within(2e-3, 1e-2)).isTrue();
+        // the mean makes these gradients small (about 1/N), hence the tighter absolute tolerance
+        assertGradient(() -> Ops.crossEntropy(logits, targets, w, -1), logits, 2e-5);
+        assertGradient(() -> Ops.crossEntropy(logits, targets, null, -1), logits, 2e-5);
     }
 
     @Test
@@ -125,7 +135,7 @@ class VocabularyTest {
         for (int r = 0; r < n; r++) {
             assertThat((double) lp.data()[r]).isCloseTo(x[r * v + targets[r]] - lse(x, r * v, v), within(1e-5));
         }
-        assertThat(GradCheck.check(() -> Ops.tokenLogProbs(logits, targets), 1e-2, 200, logits).within(2e-3, 1e-2)).isTrue();
+        assertGradient(() -> Ops.tokenLogProbs(logits, targets), logits);
     }
 
     @Test
@@ -142,8 +152,7 @@ class VocabularyTest {
             }
             assertThat((double) h.data()[r]).isCloseTo(ref, within(1e-5));
         }
-        var res = GradCheck.check(() -> Ops.entropy(logits), 1e-2, 200, logits);
-        assertThat(res.within(2e-3, 1e-2)).as(res.toString()).isTrue();
+        assertGradient(() -> Ops.entropy(logits), logits);
     }
 
     @Test
@@ -158,8 +167,8 @@ class VocabularyTest {
                 assertThat((double) sm.data()[r * 19 + j]).isCloseTo(Math.exp(d[r * 19 + j] - l), within(1e-6));
             }
         }
-        assertThat(GradCheck.check(() -> Ops.softmax(x), 1e-2, 200, x).within(1e-3, 1e-2)).isTrue();
-        assertThat(GradCheck.check(() -> Ops.logSoftmax(x), 1e-2, 200, x).within(1e-3, 1e-2)).isTrue();
+        assertGradient(() -> Ops.softmax(x), x);
+        assertGradient(() -> Ops.logSoftmax(x), x);
     }
 
     @Test
