@@ -115,7 +115,13 @@ class AttentionTest {
 
     @Test
     void incrementalDecodeWithACacheEqualsFullCausalForward() {
-        int b = 2, n = 70, capacity = 96, hq = 4, hkv = 2, hd = 32;
+        // B = 1 splits the heads of a decode step over tasks; B = 2 keeps them in one task per row
+        assertDecodeMatchesFullForward(1);
+        assertDecodeMatchesFullForward(2);
+    }
+
+    private static void assertDecodeMatchesFullForward(int b) {
+        int n = 70, capacity = 96, hq = 4, hkv = 2, hd = 32;
         Tensor q = random("q", 5, b, n, hq, hd);
         Tensor k = random("k", 6, b, capacity, hkv, hd), v = random("v", 7, b, capacity, hkv, hd);
         float[] full = Ops.attention(q, k, v, AttentionMask.causal(n)).data();

@@ -15,7 +15,7 @@ import rlhf4j.tensor.Tensor;
  * T×S probability matrix, only the per-row log-sum-exp; the backward recomputes the probabilities
  * block by block from q, k and that lse.
  *
- * <p>Work split: the forward runs one task per (batch, query head, query tile); the backward one
+ * <p>Work split: the forward runs one task per (batch, query head); the backward one
  * task per (batch, kv head), which owns the dk and dv of that head and the dq of the query heads that
  * share it, so every gradient element is accumulated by one task in a fixed order (deterministic).
  */
@@ -53,15 +53,19 @@ public final class Attention {
     /** Per-thread buffers, grown on demand and reused, so steady-state calls allocate no arrays. */
     private static final class Scratch {
         float[] kt = new float[0], vt = new float[0], s = new float[0], dp = new float[0], acc = new float[0];
-        float[] rowMax = new float[BQ], rowSum = new float[BQ], dk = new float[0], dv = new float[0], delta = new float[0];
+        float[] rowMax = new float[0], rowSum = new float[0], dk = new float[0], dv = new float[0], delta = new float[0];
 
-        void fit(int hd, int deltas) {
+        void fit(int hd, int queryRows, int deltas) {
             if (kt.length < hd * BK) {
                 kt = new float[hd * BK];
                 vt = new float[hd * BK];
-                acc = new float[BQ * hd];
                 dk = new float[BK * hd];
                 dv = new float[BK * hd];
+            }
+            if (acc.length < queryRows * hd) acc = new float[queryRows * hd];
+            if (rowMax.length < queryRows) {
+                rowMax = new float[queryRows];
+                rowSum = new float[queryRows];
             }
             if (s.length < BQ * BK) {
                 s = new float[BQ * BK];
@@ -81,13 +85,13 @@ public final class Attention {
         // lse [B, T, Hq]: log Σ_j exp(score) per query row, the one thing the backward keeps
         Tensor lse = grad ? Tensor.empty(false, g.batch, g.queries, g.queryHeads) : null;
         float[] qs = q.data(), ks = k.data(), vs = v.data(), os = out.data(), ls = lse == null ? null : lse.data();
-        int tiles = (g.queries + BQ - 1) / BQ, heads = g.batch * g.queryHeads;
-        // causal tiles late in the sequence see the most keys: hand those out first
-        Parallel.forEach(heads * tiles, task -> {
-            int tile = tiles - 1 - task / heads, bh = task % heads;
-            int t0 = tile * BQ;
-            forwardTile(g, qs, ks, vs, os, ls, bh / g.queryHeads, bh % g.queryHeads, t0, Math.min(BQ, g.queries - t0),
-                    SCRATCH.get());
+        // Training shapes: a task per (batch, head). Decode (a row or two per head): a task per batch row
+        // and chunk of heads, so the cache is streamed in address order, every head of a key row together.
+        int chunks = g.queries < DIRECT_ROWS ? Math.min(g.queryHeads, Math.max(1, (Parallel.threads() + g.batch - 1) / g.batch))
+                : g.queryHeads;
+        Parallel.forEach(g.batch * chunks, task -> {
+            int b = task / chunks, c = task % chunks;
+            forwardHeads(g, qs, ks, vs, os, ls, b, g.queryHeads * c / chunks, g.queryHeads * (c + 1) / chunks, SCRATCH.get());
         });
         if (out.requiresGrad()) {
             Tape.push(() -> {
@@ -103,59 +107,71 @@ public final class Attention {
         return out;
     }
 
-    /** Output rows t0 .. t0 + rows of query head h in batch b, with their lse when {@code lse} is non-null. */
-    private static void forwardTile(Geometry g, float[] q, float[] k, float[] v, float[] out, float[] lse,
-                                    int b, int h, int t0, int rows, Scratch sc) {
-        int hd = g.headDim, kvh = h / g.group();
-        sc.fit(hd, 0);
-        int qOff = g.query(b, t0, h), qStride = g.queryHeads * hd;
-        int kOff = g.key(b, 0, kvh), kStride = g.kvHeads * hd;
-        int firstPosition = g.keyLength - g.queries + t0;
-        int keyEnd = g.causal ? Math.min(g.keyLength, firstPosition + rows) : g.keyLength;
+    /**
+     * All output rows of query heads [h0, h1) in batch b (with their lse when {@code lse} is non-null).
+     * Key blocks are the outer loop so each is transposed once for every query tile that sees it; the
+     * online-softmax state of the rows (max, sum, accumulator [heads·T, hd]) stays in scratch meanwhile.
+     */
+    private static void forwardHeads(Geometry g, float[] q, float[] k, float[] v, float[] out, float[] lse,
+                                     int b, int h0, int h1, Scratch sc) {
+        int hd = g.headDim, T = g.queries, n = (h1 - h0) * T;
+        sc.fit(hd, n, 0);
+        int qStride = g.queryHeads * hd, kStride = g.kvHeads * hd;
         float[] s = sc.s, acc = sc.acc, m = sc.rowMax, l = sc.rowSum;
-        Arrays.fill(m, 0, rows, Float.NEGATIVE_INFINITY);
-        Arrays.fill(l, 0, rows, 0f);
-        Arrays.fill(acc, 0, rows * hd, 0f);
-        for (int j0 = 0; j0 < keyEnd; j0 += BK) {
-            int keys = Math.min(BK, keyEnd - j0), blockOff = kOff + j0 * kStride;
-            // s [rows, BK] = q_tile · k_blockᵀ
-            if (rows < DIRECT_ROWS) {
-                AttentionKernels.scoresDirect(q, qOff, qStride, rows, k, blockOff, kStride, keys, hd, s);
-            } else {
-                AttentionKernels.transposeBlock(k, blockOff, kStride, keys, hd, sc.kt);
-                AttentionKernels.scoresTransposed(q, qOff, qStride, rows, sc.kt, hd, s);
-            }
-            for (int i = 0; i < rows; i++) {
-                int position = firstPosition + i, off = i * BK;
-                int visible = g.visible(b, position, j0, keys);
-                float blockMax = AttentionKernels.scaleAndMask(s, off, visible, g.scale);
-                if (g.segments != null && visible > 0) blockMax = hideOtherSegments(g, s, off, visible, b, position, j0);
-                if (blockMax == Float.NEGATIVE_INFINITY) {
-                    Arrays.fill(s, off, off + BK, 0f);
-                    continue;
+        Arrays.fill(m, 0, n, Float.NEGATIVE_INFINITY);
+        Arrays.fill(l, 0, n, 0f);
+        Arrays.fill(acc, 0, n * hd, 0f);
+        for (int j0 = 0; j0 < g.keyLength; j0 += BK) {
+            int blockKeys = Math.min(BK, g.keyLength - j0), transposedHead = -1;
+            for (int h = h0; h < h1; h++) {
+                int kvh = h / g.group(), blockOff = g.key(b, j0, kvh), state = (h - h0) * T;
+                for (int t0 = 0; t0 < T; t0 += BQ) {
+                    int rows = Math.min(BQ, T - t0), firstPosition = g.keyLength - T + t0;
+                    // keys past the tile's last query position are hidden from every row of it
+                    int keys = g.causal ? Math.min(blockKeys, firstPosition + rows - j0) : blockKeys;
+                    if (keys <= 0) continue;
+                    int qOff = g.query(b, t0, h);
+                    // s [rows, BK] = q_tile · k_blockᵀ
+                    if (rows < DIRECT_ROWS) {
+                        AttentionKernels.scoresDirect(q, qOff, qStride, rows, k, blockOff, kStride, keys, hd, s);
+                    } else {
+                        if (transposedHead != kvh) AttentionKernels.transposeBlock(k, blockOff, kStride, blockKeys, hd, sc.kt);
+                        transposedHead = kvh;
+                        AttentionKernels.scoresTransposed(q, qOff, qStride, rows, sc.kt, hd, s);
+                    }
+                    for (int i = 0; i < rows; i++) {
+                        int position = firstPosition + i, off = i * BK, r = state + t0 + i;
+                        int visible = g.visible(b, position, j0, keys);
+                        float blockMax = AttentionKernels.scaleAndMask(s, off, visible, g.scale);
+                        if (g.segments != null && visible > 0) blockMax = hideOtherSegments(g, s, off, visible, b, position, j0);
+                        if (blockMax == Float.NEGATIVE_INFINITY) {
+                            Arrays.fill(s, off, off + BK, 0f);
+                            continue;
+                        }
+                        // online softmax: rescale what was accumulated under the old max
+                        float newMax = Math.max(m[r], blockMax);
+                        float correction = (float) Math.exp(m[r] - newMax);
+                        l[r] = l[r] * correction + AttentionKernels.expShifted(s, off, newMax);
+                        m[r] = newMax;
+                        if (correction != 1f) AttentionKernels.scaleRow(acc, r * hd, hd, correction);
+                    }
+                    // acc [rows, hd] += p [rows, keys] · v_block [keys, hd]
+                    AttentionKernels.accumulateProduct(1f, s, 0, BK, 1, rows, keys, v, blockOff, kStride, acc, (state + t0) * hd, hd, hd);
                 }
-                // online softmax: rescale what was accumulated under the old max
-                float newMax = Math.max(m[i], blockMax);
-                float correction = (float) Math.exp(m[i] - newMax);
-                l[i] = l[i] * correction + AttentionKernels.expShifted(s, off, newMax);
-                m[i] = newMax;
-                if (correction != 1f) AttentionKernels.scaleRow(acc, i * hd, hd, correction);
             }
-            // acc [rows, hd] += p [rows, keys] · v_block [keys, hd]
-            AttentionKernels.accumulateProduct(1f, s, 0, BK, 1, rows, keys, v, blockOff, kStride, acc, 0, hd, hd);
         }
-        for (int i = 0; i < rows; i++) {
-            int o = qOff + i * qStride;
-            int row = (b * g.queries + t0 + i) * g.queryHeads + h;
-            if (l[i] == 0f) {
+        for (int r = 0; r < n; r++) {
+            int h = h0 + r / T, t = r % T;
+            int o = g.query(b, t, h), row = (b * T + t) * g.queryHeads + h;
+            if (l[r] == 0f) {
                 // padding query or no visible key: zero output; lse = +∞ makes every recomputed p zero
                 Arrays.fill(out, o, o + hd, 0f);
                 if (lse != null) lse[row] = Float.POSITIVE_INFINITY;
                 continue;
             }
-            float inv = 1f / l[i];
-            for (int d = 0; d < hd; d++) out[o + d] = acc[i * hd + d] * inv;
-            if (lse != null) lse[row] = m[i] + (float) Math.log(l[i]);
+            float inv = 1f / l[r];
+            for (int d = 0; d < hd; d++) out[o + d] = acc[r * hd + d] * inv;
+            if (lse != null) lse[row] = m[r] + (float) Math.log(l[r]);
         }
     }
 
@@ -174,7 +190,7 @@ public final class Attention {
     private static void backwardGroup(Geometry g, float[] q, float[] k, float[] v, float[] out, float[] lse, float[] gout,
                                       float[] dq, float[] dk, float[] dv, int b, int kvh, Scratch sc) {
         int hd = g.headDim, group = g.group(), T = g.queries;
-        sc.fit(hd, group * T);
+        sc.fit(hd, 0, group * T);
         int qStride = g.queryHeads * hd, kOff = g.key(b, 0, kvh), kStride = g.kvHeads * hd;
         float[] s = sc.s, dp = sc.dp, delta = sc.delta, dkAcc = sc.dk, dvAcc = sc.dv;
         // delta_i = rowsum(dO ⊙ O) = Σ_j p_ij·dP_ij, the softmax backward's subtracted term
