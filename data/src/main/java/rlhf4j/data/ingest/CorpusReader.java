@@ -79,7 +79,7 @@ public final class CorpusReader {
     /** Reads the files {@link #expand} listed, handing records to {@code sink} in file and line order. */
     public void read(List<Path> files, Consumer<RawRecord> sink) throws IOException {
         for (Path file : files) {
-            files++;
+            this.files++;
             readFile(file, sink);
         }
     }
