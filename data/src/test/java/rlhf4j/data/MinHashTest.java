@@ -64,6 +64,17 @@ class MinHashTest {
     }
 
     @Test
+    void vectorSignatureEqualsScalarReference() {
+        for (int perms : new int[] {1, 7, 64, 128, 131}) {
+            MinHasher h = new MinHasher(perms, 5, 11);
+            for (String doc : new String[] {"", "one two", TestDocs.prose(21, 12)}) {
+                Words w = new Words().split(doc);
+                assertThat(h.signature(w.hashes(), w.count(), true)).isEqualTo(h.signature(w.hashes(), w.count(), false));
+            }
+        }
+    }
+
+    @Test
     void bandChoiceCentresTheSCurveNearTheThreshold() {
         int[] br = LshIndex.chooseBandsRows(128, 0.8);
         assertThat(br[0] * br[1]).isLessThanOrEqualTo(128);

@@ -56,10 +56,19 @@ public final class TextCleaner {
                 indent.setLength(0);
                 pendingSpace = false;
                 atLineStart = false;
-                out.append(c);
+                int j = i + 1;
+                while (j < s.length() && isPlain(s.charAt(j))) j++; // copy the run of ordinary characters at once
+                out.append(s, i, j);
+                i = j - 1;
             }
         }
         return out.toString();
+    }
+
+    /** Visible characters that no cleaning step changes (most text): ASCII printables, and non-space, non-control above U+00A0. */
+    private static boolean isPlain(char c) {
+        return (c > ' ' && c < 0x7F) || (c > 0xA0 && c != '\uFEFF' && c != '\u2028' && c != '\u2029' && c != '\u3000'
+                && (c < 0x2000 || c > 0x200A) && c != '\u202F' && c != '\u205F' && c != '\u1680');
     }
 
     /** C0/C1 controls, plus the BOM / zero-width no-break space that editors leave behind. */

@@ -1,6 +1,9 @@
 package rlhf4j.data.dedup;
 
 import java.util.Arrays;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 import rlhf4j.data.Hashing;
 
 /**
@@ -11,6 +14,7 @@ import rlhf4j.data.Hashing;
  * Immutable; safe to share between threads.
  */
 public final class MinHasher {
+    private static final VectorSpecies<Long> L = LongVector.SPECIES_PREFERRED;
     private final long[] a;
     private final long[] b;
     private final int shingleWords;
@@ -37,23 +41,37 @@ public final class MinHasher {
      * are runs of {@code shingleWords} consecutive words (the whole document when it is shorter).
      */
     public int[] signature(long[] wordHashes, int nWords) {
-        int[] sig = new int[a.length];
-        Arrays.fill(sig, Integer.MAX_VALUE);
-        if (nWords == 0) return sig;
+        return signature(wordHashes, nWords, true);
+    }
+
+    /** {@code vectorized = false} runs the plain scalar reference (tests compare the two). */
+    public int[] signature(long[] wordHashes, int nWords, boolean vectorized) {
+        long[] min = new long[a.length];
+        Arrays.fill(min, Long.MAX_VALUE);
         int k = Math.min(shingleWords, nWords);
-        for (int i = 0; i + k <= nWords; i++) {
+        for (int i = 0; nWords > 0 && i + k <= nWords; i++) {
             long x = k;
             for (int j = 0; j < k; j++) x = Hashing.combine(x, wordHashes[i + j]);
-            update(sig, x);
+            if (vectorized) updateVector(min, x);
+            else updateScalar(min, x);
         }
+        int[] sig = new int[a.length];
+        for (int p = 0; p < sig.length; p++) sig[p] = (int) Math.min(min[p], Integer.MAX_VALUE);
         return sig;
     }
 
-    private void update(int[] sig, long x) {
-        for (int p = 0; p < sig.length; p++) {
-            int v = (int) ((a[p] * x + b[p]) >>> 33);
-            if (v < sig[p]) sig[p] = v;
+    // min[p] = min(min[p], (a[p] * x + b[p]) >>> 33): the 31-bit value of permutation p
+    private void updateScalar(long[] min, long x) {
+        for (int p = 0; p < min.length; p++) min[p] = Math.min(min[p], (a[p] * x + b[p]) >>> 33);
+    }
+
+    private void updateVector(long[] min, long x) {
+        int p = 0;
+        for (int upper = L.loopBound(min.length); p < upper; p += L.length()) {
+            LongVector v = LongVector.fromArray(L, a, p).mul(x).add(LongVector.fromArray(L, b, p)).lanewise(VectorOperators.LSHR, 33);
+            v.min(LongVector.fromArray(L, min, p)).intoArray(min, p);
         }
+        for (; p < min.length; p++) min[p] = Math.min(min[p], (a[p] * x + b[p]) >>> 33);
     }
 
     /** Share of equal entries: the MinHash estimate of Jaccard similarity. */
