@@ -1,5 +1,6 @@
 package rlhf4j.cli;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,8 +16,8 @@ import rlhf4j.data.prepare.PrepareReport;
 
 /** {@code rlhf4j data prepare --input PATH... --out DIR}: wires options to {@link CorpusPreparer}. */
 @Command(name = "prepare", mixinStandardHelpOptions = true,
-        description = {"Read text / JSONL (optionally gzipped) files and folders; clean, filter (Gopher/C4 rules),",
-                "deduplicate (exact + MinHash), and write train/val token shards plus prepare_report.json."})
+        description = "Read text / JSONL (optionally gzipped) files and folders; clean, filter (Gopher/C4 rules), "
+                + "deduplicate (exact + MinHash), and write train/val token shards plus prepare_report.json.")
 final class DataPrepareCommand implements Callable<Integer> {
     @Option(names = "--input", required = true, arity = "1..*", paramLabel = "PATH", description = "Files or folders (searched recursively).")
     List<Path> inputs;
@@ -52,8 +53,13 @@ final class DataPrepareCommand implements Callable<Integer> {
             System.out.println(ConfigLoader.toJson(cfg));
             return 0;
         }
-        TokenEncoder encoder = encoder();
-        PrepareReport report = new CorpusPreparer(cfg, encoder, System.err).run(inputs, out);
+        PrepareReport report;
+        try {
+            report = new CorpusPreparer(cfg, encoder(), System.err).run(inputs, out);
+        } catch (IOException | IllegalArgumentException | UnsupportedOperationException e) {
+            System.err.println("rlhf4j data prepare: " + e.getMessage());
+            return 1;
+        }
         System.out.println(report.summary());
         System.out.println("report: " + out.resolve("prepare_report.json"));
         return 0;

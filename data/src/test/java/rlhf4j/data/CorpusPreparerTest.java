@@ -142,6 +142,8 @@ class CorpusPreparerTest {
         PrepareReport rc = prepare(List.of(in), dir.resolve("c"), "threads=4", "input.batchChars=777", "output.valFraction=0.2", "output.shardTokens=20000");
         assertThat(rc.tokens("val")).isPositive();
         assertThat(rc.splits.get("train").shards().size()).isGreaterThan(1);
+        assertThat(TokenShard.list(dir.resolve("c"), "train")).extracting(p -> p.getFileName().toString())
+                .containsExactlyElementsOf(rc.splits.get("train").shards());
         for (String split : List.of("train", "val")) {
             for (String shard : rc.splits.get(split).shards()) {
                 byte[] c = Files.readAllBytes(dir.resolve("c").resolve(shard));

@@ -47,7 +47,9 @@ final class DocumentProcessor {
             try {
                 node = JSON.readTree(rec.payload());
             } catch (JsonProcessingException e) {
-                return Outcome.malformed(rec, "not valid JSON: " + e.getOriginalMessage());
+                String why = e.getOriginalMessage();
+                int cut = why.indexOf(": was expecting");
+                return Outcome.malformed(rec, "not valid JSON: " + (cut > 0 ? why.substring(0, cut) : why));
             }
             if (node == null || !node.isObject()) return Outcome.malformed(rec, "expected a JSON object like {\"" + jsonField + "\": \"...\"}");
             JsonNode field = node.get(jsonField);

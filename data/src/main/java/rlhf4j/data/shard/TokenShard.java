@@ -9,6 +9,9 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import java.nio.file.Files;
 
 /**
  * A token shard opened read-only and memory-mapped (any size; pages load on demand), with random
@@ -69,6 +72,14 @@ public final class TokenShard implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             arena.close();
             throw e;
+        }
+    }
+
+    /** The shards of one split in a prepare output folder, in order: {@code split-00000.bin, split-00001.bin, ...}. */
+    public static List<Path> list(Path dir, String split) throws IOException {
+        String pattern = java.util.regex.Pattern.quote(split) + "-\\d{5}\\.bin";
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> p.getFileName().toString().matches(pattern)).sorted().toList();
         }
     }
 
