@@ -9,19 +9,21 @@ import rlhf4j.tensor.Parallel;
  * The default backend: packed, register-tiled GEMM on the Vector API.
  *
  * <p>C is cut into rectangular blocks, one task each (so every element of C is written by exactly
- * one task). A task walks k in fixed blocks of {@value #KC}: it packs op(B)[kc × its columns] once
- * into thread-local scratch, then for every {@value #MC}-row slab of its rows packs op(A)[mc × kc]
- * and runs the {@link MicroKernel} over all tiles. Every element's value depends only on the fixed
- * k blocking, never on the task grid, so any thread count gives bit-identical results. Sizes: the
- * packed A slab (MC×KC, 128 KiB) and B panel (KC×NC, 1 MiB) sit in a core's 2 MiB L2.
+ * one task). A task walks k in fixed blocks of KC (256): it packs op(B)[kc × its columns] once
+ * into thread-local scratch, then for every MC-row (128) slab of its rows packs op(A)[mc × kc]
+ * and runs the {@link MicroKernel} over all tiles, row strip by row strip. Every element's value
+ * depends only on the fixed k blocking, never on the task grid, so any thread count gives
+ * bit-identical results. Sizes: the packed B panel (KC×NC, 1 MiB) stays in a core's 2 MiB L2 while
+ * each packed A strip (MR×KC, 8 KiB) sits in L1.
  *
  * <p>Few rows (m ≤ {@value #SMALL_M}, the decode step's GEMV) take {@link SmallGemm}: no packing of
  * B, dot products or row updates straight from the operands.
  */
 public final class VectorGemm implements MatmulBackend {
-    static final int KC = 256;
-    static final int MC = 128;
-    static final int NC = 1024;
+    // Block sizes; the system properties exist only for tuning on a new machine.
+    static final int KC = Math.max(1, Integer.getInteger("rlhf4j.gemm.kc", 256));
+    static final int MC = roundUp(Integer.getInteger("rlhf4j.gemm.mc", 128), MR);
+    static final int NC = roundUp(Integer.getInteger("rlhf4j.gemm.nc", 1024), NR);
     static final int SMALL_M = 4;
     /** Below this many multiply-adds a single task does the whole job (forking costs more). */
     private static final long SERIAL_WORK = 1L << 18;
@@ -102,13 +104,15 @@ public final class VectorGemm implements MatmulBackend {
         }
     }
 
-    // All MR×NR tiles of an mc×nc block of C from the packed slab and panel.
+    // All MR×NR tiles of an mc×nc block of C from the packed slab and panel. Row strips outer:
+    // the A strip (MR×kc) stays in L1 while B strips stream from L2, and C is walked along its rows,
+    // which the hardware prefetcher follows (column-strip order jumped MR rows, a new page, per tile).
     private static void tiles(Scratch s, int mc, int nc, int kc, float[] c, int cBase, int ldc, boolean add) {
         float[] ap = s.a, bp = s.b;
-        for (int jr = 0; jr < nc; jr += NR) {
-            int cols = Math.min(NR, nc - jr);
-            for (int ir = 0; ir < mc; ir += MR) {
-                int rows = Math.min(MR, mc - ir);
+        for (int ir = 0; ir < mc; ir += MR) {
+            int rows = Math.min(MR, mc - ir);
+            for (int jr = 0; jr < nc; jr += NR) {
+                int cols = Math.min(NR, nc - jr);
                 int ci = cBase + ir * ldc + jr;
                 if (rows == MR && cols == NR) {
                     MicroKernel.tile(ap, ir * kc, bp, jr * kc, kc, c, ci, ldc, add);
@@ -123,6 +127,10 @@ public final class VectorGemm implements MatmulBackend {
                 }
             }
         }
+    }
+
+    private static int roundUp(int x, int multiple) {
+        return Math.max(multiple, (x + multiple - 1) / multiple * multiple);
     }
 
     static int ceilDiv(int x, int y) {
