@@ -141,6 +141,13 @@ public final class Transformer {
         return lmHead;
     }
 
+    /** An independent model with the same config and weights (no gradients): a frozen reference for KL or DPO. */
+    public Transformer copy() {
+        Transformer c = new Transformer(config);
+        named.forEach((name, p) -> System.arraycopy(p.data(), 0, c.named.get(name).data(), 0, p.size()));
+        return c;
+    }
+
     public void zeroGrad() {
         for (Tensor p : named.values()) p.zeroGrad();
     }

@@ -70,6 +70,16 @@ class TransformerNamesTest {
     }
 
     @Test
+    void aCopyHasTheSameWeightsInItsOwnBuffers() {
+        Transformer m = new Transformer(TransformerConfig.llama(64, 32, 1, 4, 2, 80, 16), new Rng(4));
+        Transformer c = m.copy();
+        assertThat(c.config()).isEqualTo(m.config());
+        m.namedParameters().forEach((n, p) -> {
+            assertThat(c.parameter(n).data()).containsExactly(p.data()).isNotSameAs(p.data());
+        });
+    }
+
+    @Test
     void segmentPositionsRestartAtEachPackedSequence() {
         int[] segments = {0, 0, 0, 1, 1, 2, -1, -1, /* row 2 */ -1, -1, 5, 5, 5, 5, 5, 5};
         assertThat(Transformer.segmentPositions(segments, 2, 8))
