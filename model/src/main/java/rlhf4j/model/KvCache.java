@@ -82,7 +82,7 @@ public final class KvCache {
     /** Copies k and v [B, n, Hkv, hd] into positions [length, length + n) of one layer. */
     void write(int layer, Tensor k, Tensor v) {
         int n = k.dim(1);
-        if (k.dim(0) != batch || k.rows() * k.dim(-1) != batch * n * rowStride) throw new IllegalArgumentException(
+        if (k.dim(0) != batch || k.size() != batch * n * rowStride || v.size() != k.size()) throw new IllegalArgumentException(
                 "cannot cache keys " + Arrays.toString(k.shape()) + " in " + Arrays.toString(keys[layer].shape()));
         if (length + n > capacity) throw new IllegalStateException(
                 "KV cache full: " + length + " + " + n + " positions exceed its capacity " + capacity);
