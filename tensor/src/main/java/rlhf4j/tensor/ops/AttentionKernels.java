@@ -1,0 +1,260 @@
+package rlhf4j.tensor.ops;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The small matrix products of blocked attention, on a tile of at most {@link #BQ} query rows
+ * against a block of {@link #BK} keys. Rows of q, k, v, dO are read in place with their stride
+ * (heads are interleaved: [B, T, H, hd]); a key or value block is first transposed into a scratch
+ * {@code [hd, BK]} so scores come out of broadcast-FMA loops without horizontal sums. Each vector
+ * kernel has a scalar twin, the reference in tests.
+ */
+final class AttentionKernels {
+    static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    static final int L = F.length();
+    /** Keys per block: a whole number of vector pairs on any species up to 512 bits. */
+    static final int BK = 64;
+    /** Query rows per tile. */
+    static final int BQ = 32;
+
+    private AttentionKernels() {
+    }
+
+    /** kt[d·BK + c] = k[kOff + c·kStride + d] for c < keys, 0 for keys ≤ c < BK. */
+    static void transposeBlock(float[] k, int kOff, int kStride, int keys, int hd, float[] kt) {
+        for (int c = 0; c < keys; c++) {
+            int src = kOff + c * kStride;
+            for (int d = 0; d < hd; d++) kt[d * BK + c] = k[src + d];
+        }
+        if (keys < BK) {
+            for (int d = 0; d < hd; d++) java.util.Arrays.fill(kt, d * BK + keys, d * BK + BK, 0f);
+        }
+    }
+
+    /**
+     * s[i·BK + c] = Σ_d a[aOff + i·aStride + d] · bt[d·BK + c] for i < rows, c < BK: a tile of scores
+     * (q·k) or of dO·v, from a transposed block. Register tile: 4 rows × 2 vectors.
+     */
+    static void scoresTransposed(float[] a, int aOff, int aStride, int rows, float[] bt, int hd, float[] s) {
+        int i = 0;
+        for (; i + 4 <= rows; i += 4) {
+            int a0 = aOff + i * aStride, a1 = a0 + aStride, a2 = a1 + aStride, a3 = a2 + aStride;
+            for (int c = 0; c < BK; c += 2 * L) {
+                FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F);
+                FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F);
+                FloatVector c20 = FloatVector.zero(F), c21 = FloatVector.zero(F);
+                FloatVector c30 = FloatVector.zero(F), c31 = FloatVector.zero(F);
+                for (int d = 0; d < hd; d++) {
+                    FloatVector b0 = FloatVector.fromArray(F, bt, d * BK + c);
+                    FloatVector b1 = FloatVector.fromArray(F, bt, d * BK + c + L);
+                    FloatVector x0 = FloatVector.broadcast(F, a[a0 + d]);
+                    c00 = x0.fma(b0, c00);
+                    c01 = x0.fma(b1, c01);
+                    FloatVector x1 = FloatVector.broadcast(F, a[a1 + d]);
+                    c10 = x1.fma(b0, c10);
+                    c11 = x1.fma(b1, c11);
+                    FloatVector x2 = FloatVector.broadcast(F, a[a2 + d]);
+                    c20 = x2.fma(b0, c20);
+                    c21 = x2.fma(b1, c21);
+                    FloatVector x3 = FloatVector.broadcast(F, a[a3 + d]);
+                    c30 = x3.fma(b0, c30);
+                    c31 = x3.fma(b1, c31);
+                }
+                int o = i * BK + c;
+                c00.intoArray(s, o);
+                c01.intoArray(s, o + L);
+                c10.intoArray(s, o + BK);
+                c11.intoArray(s, o + BK + L);
+                c20.intoArray(s, o + 2 * BK);
+                c21.intoArray(s, o + 2 * BK + L);
+                c30.intoArray(s, o + 3 * BK);
+                c31.intoArray(s, o + 3 * BK + L);
+            }
+        }
+        for (; i < rows; i++) {
+            int a0 = aOff + i * aStride;
+            for (int c = 0; c < BK; c += 2 * L) {
+                FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F);
+                for (int d = 0; d < hd; d++) {
+                    FloatVector x0 = FloatVector.broadcast(F, a[a0 + d]);
+                    c00 = x0.fma(FloatVector.fromArray(F, bt, d * BK + c), c00);
+                    c01 = x0.fma(FloatVector.fromArray(F, bt, d * BK + c + L), c01);
+                }
+                c00.intoArray(s, i * BK + c);
+                c01.intoArray(s, i * BK + c + L);
+            }
+        }
+    }
+
+    static void scoresTransposedScalar(float[] a, int aOff, int aStride, int rows, float[] bt, int hd, float[] s) {
+        for (int i = 0; i < rows; i++) {
+            for (int c = 0; c < BK; c++) {
+                float acc = 0;
+                for (int d = 0; d < hd; d++) acc += a[aOff + i * aStride + d] * bt[d * BK + c];
+                s[i * BK + c] = acc;
+            }
+        }
+    }
+
+    /**
+     * s[i·BK + c] = a_i · b_c for i < rows, c < keys, by direct dot products: for tiles of one or two
+     * rows (a decode step) where transposing the block would cost as much as the scores.
+     */
+    static void scoresDirect(float[] a, int aOff, int aStride, int rows, float[] b, int bOff, int bStride, int keys,
+                             int hd, float[] s) {
+        for (int i = 0; i < rows; i++) {
+            for (int c = 0; c < keys; c++) s[i * BK + c] = RowKernels.dot(a, aOff + i * aStride, b, bOff + c * bStride, hd);
+        }
+    }
+
+    /**
+     * C += alpha · A·B with A (rows × inner) read as a[aOff + i·aRow + k·aCol] (so a transposed tile is
+     * just swapped strides), B rows b[bOff + k·bStride, + hd), C rows c[cOff + i·cStride, + hd).
+     * Register tile: 4 rows × 2 vectors of the head dimension.
+     */
+    static void accumulateProduct(float alpha, float[] a, int aOff, int aRow, int aCol, int rows, int inner,
+                                  float[] b, int bOff, int bStride, float[] c, int cOff, int cStride, int hd) {
+        FloatVector av = FloatVector.broadcast(F, alpha);
+        int d = 0;
+        for (; d + 2 * L <= hd; d += 2 * L) {
+            int i = 0;
+            for (; i + 4 <= rows; i += 4) {
+                FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F);
+                FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F);
+                FloatVector c20 = FloatVector.zero(F), c21 = FloatVector.zero(F);
+                FloatVector c30 = FloatVector.zero(F), c31 = FloatVector.zero(F);
+                int ai = aOff + i * aRow;
+                for (int k = 0; k < inner; k++) {
+                    int bo = bOff + k * bStride + d, ak = ai + k * aCol;
+                    FloatVector b0 = FloatVector.fromArray(F, b, bo);
+                    FloatVector b1 = FloatVector.fromArray(F, b, bo + L);
+                    FloatVector x0 = FloatVector.broadcast(F, a[ak]);
+                    c00 = x0.fma(b0, c00);
+                    c01 = x0.fma(b1, c01);
+                    FloatVector x1 = FloatVector.broadcast(F, a[ak + aRow]);
+                    c10 = x1.fma(b0, c10);
+                    c11 = x1.fma(b1, c11);
+                    FloatVector x2 = FloatVector.broadcast(F, a[ak + 2 * aRow]);
+                    c20 = x2.fma(b0, c20);
+                    c21 = x2.fma(b1, c21);
+                    FloatVector x3 = FloatVector.broadcast(F, a[ak + 3 * aRow]);
+                    c30 = x3.fma(b0, c30);
+                    c31 = x3.fma(b1, c31);
+                }
+                int co = cOff + i * cStride + d;
+                c00.fma(av, FloatVector.fromArray(F, c, co)).intoArray(c, co);
+                c01.fma(av, FloatVector.fromArray(F, c, co + L)).intoArray(c, co + L);
+                co += cStride;
+                c10.fma(av, FloatVector.fromArray(F, c, co)).intoArray(c, co);
+                c11.fma(av, FloatVector.fromArray(F, c, co + L)).intoArray(c, co + L);
+                co += cStride;
+                c20.fma(av, FloatVector.fromArray(F, c, co)).intoArray(c, co);
+                c21.fma(av, FloatVector.fromArray(F, c, co + L)).intoArray(c, co + L);
+                co += cStride;
+                c30.fma(av, FloatVector.fromArray(F, c, co)).intoArray(c, co);
+                c31.fma(av, FloatVector.fromArray(F, c, co + L)).intoArray(c, co + L);
+            }
+            for (; i < rows; i++) {
+                FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F);
+                int ai = aOff + i * aRow;
+                for (int k = 0; k < inner; k++) {
+                    int bo = bOff + k * bStride + d;
+                    FloatVector x0 = FloatVector.broadcast(F, a[ai + k * aCol]);
+                    c00 = x0.fma(FloatVector.fromArray(F, b, bo), c00);
+                    c01 = x0.fma(FloatVector.fromArray(F, b, bo + L), c01);
+                }
+                int co = cOff + i * cStride + d;
+                c00.fma(av, FloatVector.fromArray(F, c, co)).intoArray(c, co);
+                c01.fma(av, FloatVector.fromArray(F, c, co + L)).intoArray(c, co + L);
+            }
+        }
+        for (; d + L <= hd; d += L) {
+            for (int i = 0; i < rows; i++) {
+                FloatVector c00 = FloatVector.zero(F);
+                int ai = aOff + i * aRow;
+                for (int k = 0; k < inner; k++) {
+                    c00 = FloatVector.broadcast(F, a[ai + k * aCol]).fma(FloatVector.fromArray(F, b, bOff + k * bStride + d), c00);
+                }
+                int co = cOff + i * cStride + d;
+                c00.fma(av, FloatVector.fromArray(F, c, co)).intoArray(c, co);
+            }
+        }
+        if (d < hd) accumulateProductScalar(alpha, a, aOff, aRow, aCol, rows, inner, b, bOff + d, bStride, c, cOff + d, cStride, hd - d);
+    }
+
+    static void accumulateProductScalar(float alpha, float[] a, int aOff, int aRow, int aCol, int rows, int inner,
+                                        float[] b, int bOff, int bStride, float[] c, int cOff, int cStride, int width) {
+        for (int i = 0; i < rows; i++) {
+            for (int d = 0; d < width; d++) {
+                float acc = 0;
+                for (int k = 0; k < inner; k++) acc += a[aOff + i * aRow + k * aCol] * b[bOff + k * bStride + d];
+                c[cOff + i * cStride + d] += alpha * acc;
+            }
+        }
+    }
+
+    /**
+     * One row of the forward's online softmax over a key block: scales the raw scores s[off, + BK),
+     * hides keys at or past {@code visible} (−∞), and returns the row max.
+     */
+    static float scaleAndMask(float[] s, int off, int visible, float scale) {
+        FloatVector neg = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+        FloatVector mx = neg;
+        for (int c = 0; c < BK; c += L) {
+            FloatVector v;
+            if (c + L <= visible) {
+                v = FloatVector.fromArray(F, s, off + c).mul(scale);
+            } else if (c >= visible) {
+                v = neg;
+            } else {
+                v = neg.blend(FloatVector.fromArray(F, s, off + c).mul(scale), F.indexInRange(c, visible));
+            }
+            v.intoArray(s, off + c);
+            mx = mx.max(v);
+        }
+        return mx.reduceLanes(VectorOperators.MAX);
+    }
+
+    /** s ← exp(s − shift) over the row of BK; returns the sum. −∞ becomes 0. */
+    static float expShifted(float[] s, int off, float shift) {
+        FloatVector sv = FloatVector.broadcast(F, shift), sum = FloatVector.zero(F);
+        for (int c = 0; c < BK; c += L) {
+            FloatVector p = FloatVector.fromArray(F, s, off + c).sub(sv).lanewise(VectorOperators.EXP);
+            p.intoArray(s, off + c);
+            sum = sum.add(p);
+        }
+        return sum.reduceLanes(VectorOperators.ADD);
+    }
+
+    /** s ← exp(scale·s − lse) for c < visible, 0 beyond: the backward's recomputed probabilities. */
+    static void probabilities(float[] s, int off, int visible, float scale, float lse) {
+        FloatVector zero = FloatVector.zero(F), nl = FloatVector.broadcast(F, -lse), sc = FloatVector.broadcast(F, scale);
+        for (int c = 0; c < BK; c += L) {
+            FloatVector p;
+            if (c >= visible) {
+                p = zero;
+            } else {
+                p = FloatVector.fromArray(F, s, off + c).fma(sc, nl).lanewise(VectorOperators.EXP);
+                if (c + L > visible) p = zero.blend(p, F.indexInRange(c, visible));
+            }
+            p.intoArray(s, off + c);
+        }
+    }
+
+    /** dp ← p ⊙ (dp − delta) over the row of BK: dS from dP, with delta = rowsum(dO ⊙ O). */
+    static void scoreGradient(float[] p, float[] dp, int off, float delta) {
+        FloatVector dv = FloatVector.broadcast(F, delta);
+        for (int c = 0; c < BK; c += L) {
+            FloatVector.fromArray(F, dp, off + c).sub(dv).mul(FloatVector.fromArray(F, p, off + c)).intoArray(dp, off + c);
+        }
+    }
+
+    /** row[off, + n) *= f. */
+    static void scaleRow(float[] row, int off, int n, float f) {
+        int i = 0;
+        for (; i + L <= n; i += L) FloatVector.fromArray(F, row, off + i).mul(f).intoArray(row, off + i);
+        for (; i < n; i++) row[off + i] *= f;
+    }
+}
