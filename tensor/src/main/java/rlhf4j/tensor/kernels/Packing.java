@@ -1,0 +1,85 @@
+package rlhf4j.tensor.kernels;
+
+import static rlhf4j.tensor.kernels.MicroKernel.L;
+import static rlhf4j.tensor.kernels.MicroKernel.MR;
+import static rlhf4j.tensor.kernels.MicroKernel.NR;
+import static rlhf4j.tensor.kernels.MicroKernel.S;
+
+import jdk.incubator.vector.FloatVector;
+
+/**
+ * Copies blocks of op(A) and op(B) into the contiguous order the micro-kernel reads: A in strips of
+ * MR rows (MR values per k step), B in strips of NR columns (NR values per k step). Rows or columns
+ * past the matrix edge are zero, so the kernel always computes whole tiles.
+ */
+final class Packing {
+    private Packing() {
+    }
+
+    /**
+     * op(A)[i0 : i0+mc, p0 : p0+kc] → dst as ceil(mc/MR) strips of kc×MR.
+     * A is stored [m, k] (lda) or, when {@code trans}, [k, m].
+     */
+    static void packA(float[] a, int aOff, int lda, boolean trans, int i0, int mc, int p0, int kc, float[] dst) {
+        int d = 0;
+        for (int s = 0; s < mc; s += MR) {
+            int rows = Math.min(MR, mc - s);
+            if (trans) {
+                // op(A)(i, p) = a[p*lda + i]: MR consecutive floats per step
+                for (int p = 0; p < kc; p++, d += MR) {
+                    int src = aOff + (p0 + p) * lda + i0 + s;
+                    int r = 0;
+                    for (; r < rows; r++) dst[d + r] = a[src + r];
+                    for (; r < MR; r++) dst[d + r] = 0f;
+                }
+            } else {
+                // op(A)(i, p) = a[i*lda + p]: read each row along p, write every MR-th slot
+                for (int r = 0; r < rows; r++) {
+                    int src = aOff + (i0 + s + r) * lda + p0;
+                    for (int p = 0; p < kc; p++) dst[d + p * MR + r] = a[src + p];
+                }
+                for (int r = rows; r < MR; r++) {
+                    for (int p = 0; p < kc; p++) dst[d + p * MR + r] = 0f;
+                }
+                d += kc * MR;
+            }
+        }
+    }
+
+    /**
+     * op(B)[p0 : p0+kc, j0 : j0+nc] → dst as ceil(nc/NR) strips of kc×NR.
+     * B is stored [k, n] (ldb) or, when {@code trans}, [n, k].
+     */
+    static void packB(float[] b, int bOff, int ldb, boolean trans, int p0, int kc, int j0, int nc, float[] dst) {
+        int d = 0;
+        for (int s = 0; s < nc; s += NR) {
+            int cols = Math.min(NR, nc - s);
+            if (!trans) {
+                // op(B)(p, j) = b[p*ldb + j]: NR consecutive floats per step
+                int src = bOff + p0 * ldb + j0 + s;
+                if (cols == NR) {
+                    for (int p = 0; p < kc; p++, d += NR, src += ldb) {
+                        FloatVector.fromArray(S, b, src).intoArray(dst, d);
+                        FloatVector.fromArray(S, b, src + L).intoArray(dst, d + L);
+                    }
+                } else {
+                    for (int p = 0; p < kc; p++, d += NR, src += ldb) {
+                        int j = 0;
+                        for (; j < cols; j++) dst[d + j] = b[src + j];
+                        for (; j < NR; j++) dst[d + j] = 0f;
+                    }
+                }
+            } else {
+                // op(B)(p, j) = b[j*ldb + p]: read each stored row along p, write every NR-th slot
+                for (int j = 0; j < cols; j++) {
+                    int src = bOff + (j0 + s + j) * ldb + p0;
+                    for (int p = 0; p < kc; p++) dst[d + p * NR + j] = b[src + p];
+                }
+                for (int j = cols; j < NR; j++) {
+                    for (int p = 0; p < kc; p++) dst[d + p * NR + j] = 0f;
+                }
+                d += kc * NR;
+            }
+        }
+    }
+}

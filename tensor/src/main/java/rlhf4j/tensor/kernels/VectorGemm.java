@@ -1,0 +1,139 @@
+package rlhf4j.tensor.kernels;
+
+import static rlhf4j.tensor.kernels.MicroKernel.MR;
+import static rlhf4j.tensor.kernels.MicroKernel.NR;
+
+import rlhf4j.tensor.Parallel;
+
+/**
+ * The default backend: packed, register-tiled GEMM on the Vector API.
+ *
+ * <p>C is cut into rectangular blocks, one task each (so every element of C is written by exactly
+ * one task). A task walks k in fixed blocks of KC (256): it packs op(B)[kc × its columns] once
+ * into thread-local scratch, then for every MC-row (128) slab of its rows packs op(A)[mc × kc]
+ * and runs the {@link MicroKernel} over all tiles, row strip by row strip. Every element's value
+ * depends only on the fixed k blocking, never on the task grid, so any thread count gives
+ * bit-identical results. Sizes: the packed B panel (KC×NC, 1 MiB) stays in a core's 2 MiB L2 while
+ * each packed A strip (MR×KC, 8 KiB) sits in L1.
+ *
+ * <p>Few rows (m ≤ {@value #SMALL_M}, the decode step's GEMV) take {@link SmallGemm}: no packing of
+ * B, dot products or row updates straight from the operands.
+ */
+public final class VectorGemm implements MatmulBackend {
+    // Block sizes; the system properties exist only for tuning on a new machine.
+    static final int KC = Math.max(1, Integer.getInteger("rlhf4j.gemm.kc", 256));
+    static final int MC = roundUp(Integer.getInteger("rlhf4j.gemm.mc", 128), MR);
+    static final int NC = roundUp(Integer.getInteger("rlhf4j.gemm.nc", 1024), NR);
+    static final int SMALL_M = 4;
+    /** Below this many multiply-adds a single task does the whole job (forking costs more). */
+    private static final long SERIAL_WORK = 1L << 18;
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    /** Per-thread packing buffers, allocated once and reused by every call on that thread. */
+    static final class Scratch {
+        final float[] a = new float[MC * KC];
+        final float[] b = new float[NC * KC];
+        final float[] tile = new float[MR * NR];
+        float[] rows = new float[0];
+
+        float[] rows(int n) {
+            if (rows.length < n) rows = new float[n];
+            return rows;
+        }
+    }
+
+    static Scratch scratch() {
+        return SCRATCH.get();
+    }
+
+    @Override
+    public String name() {
+        return "vector-" + MicroKernel.L * 32 + "bit";
+    }
+
+    @Override
+    public void sgemm(int batch, boolean transA, boolean transB, int m, int n, int k,
+                      float[] a, int aOff, int lda, int strideA,
+                      float[] b, int bOff, int ldb, int strideB,
+                      float[] c, int cOff, int ldc, int strideC,
+                      boolean accumulate) {
+        if (m <= SMALL_M) {
+            SmallGemm.sgemm(batch, transA, transB, m, n, k, a, aOff, lda, strideA, b, bOff, ldb, strideB,
+                    c, cOff, ldc, strideC, accumulate);
+            return;
+        }
+        // The task grid: rowBlocks × colBlocks per batch entry, block edges on tile boundaries.
+        int rowStrips = (m + MR - 1) / MR, colStrips = (n + NR - 1) / NR;
+        int colBlocks = (colStrips + NC / NR - 1) / (NC / NR), rowBlocks = 1;
+        long work = (long) batch * m * n * k;
+        int target = work < SERIAL_WORK ? 1 : 2 * Parallel.threads();
+        while ((long) batch * rowBlocks * colBlocks < target) {
+            int rowsPer = ceilDiv(rowStrips, rowBlocks) * MR, colsPer = ceilDiv(colStrips, colBlocks) * NR;
+            if (rowsPer >= colsPer && rowBlocks < rowStrips) rowBlocks++;
+            else if (colBlocks < colStrips) colBlocks++;
+            else if (rowBlocks < rowStrips) rowBlocks++;
+            else break;
+        }
+        int rb = rowBlocks, cb = colBlocks, perBatch = rb * cb;
+        Parallel.forEach(batch * perBatch, task -> {
+            int t = task / perBatch, r = (task % perBatch) / cb, q = task % cb;
+            int i0 = (int) ((long) rowStrips * r / rb) * MR, i1 = Math.min(m, (int) ((long) rowStrips * (r + 1) / rb) * MR);
+            int j0 = (int) ((long) colStrips * q / cb) * NR, j1 = Math.min(n, (int) ((long) colStrips * (q + 1) / cb) * NR);
+            block(transA, transB, k, a, aOff + t * strideA, lda, b, bOff + t * strideB, ldb,
+                    c, cOff + t * strideC, ldc, accumulate, i0, i1, j0, j1);
+        });
+    }
+
+    // C[i0:i1, j0:j1] of one batch entry; j1 - j0 <= NC.
+    private static void block(boolean transA, boolean transB, int k,
+                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                              float[] c, int cOff, int ldc, boolean accumulate,
+                              int i0, int i1, int j0, int j1) {
+        Scratch s = SCRATCH.get();
+        int nc = j1 - j0;
+        for (int pc = 0; pc < k; pc += KC) {
+            int kc = Math.min(KC, k - pc);
+            boolean add = accumulate || pc > 0;
+            Packing.packB(b, bOff, ldb, transB, pc, kc, j0, nc, s.b);
+            for (int ic = i0; ic < i1; ic += MC) {
+                int mc = Math.min(MC, i1 - ic);
+                Packing.packA(a, aOff, lda, transA, ic, mc, pc, kc, s.a);
+                tiles(s, mc, nc, kc, c, cOff + ic * ldc + j0, ldc, add);
+            }
+        }
+    }
+
+    // All MR×NR tiles of an mc×nc block of C from the packed slab and panel. Row strips outer:
+    // the A strip (MR×kc) stays in L1 while B strips stream from L2, and C is walked along its rows,
+    // which the hardware prefetcher follows (column-strip order jumped MR rows, a new page, per tile).
+    private static void tiles(Scratch s, int mc, int nc, int kc, float[] c, int cBase, int ldc, boolean add) {
+        float[] ap = s.a, bp = s.b;
+        for (int ir = 0; ir < mc; ir += MR) {
+            int rows = Math.min(MR, mc - ir);
+            for (int jr = 0; jr < nc; jr += NR) {
+                int cols = Math.min(NR, nc - jr);
+                int ci = cBase + ir * ldc + jr;
+                if (rows == MR && cols == NR) {
+                    MicroKernel.tile(ap, ir * kc, bp, jr * kc, kc, c, ci, ldc, add);
+                } else {
+                    // edge tile: compute it whole into scratch, then write only the part inside C
+                    float[] t = s.tile;
+                    MicroKernel.tile(ap, ir * kc, bp, jr * kc, kc, t, 0, NR, false);
+                    for (int r = 0; r < rows; r++) {
+                        int row = ci + r * ldc;
+                        for (int j = 0; j < cols; j++) c[row + j] = add ? c[row + j] + t[r * NR + j] : t[r * NR + j];
+                    }
+                }
+            }
+        }
+    }
+
+    private static int roundUp(int x, int multiple) {
+        return Math.max(multiple, (x + multiple - 1) / multiple * multiple);
+    }
+
+    static int ceilDiv(int x, int y) {
+        return (x + y - 1) / y;
+    }
+}

@@ -1,0 +1,177 @@
+package rlhf4j.tensor.kernels;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.fail;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import rlhf4j.tensor.Parallel;
+import rlhf4j.tensor.Rng;
+
+class GemmTest {
+    private static final int[] SIZES = {1, 2, 3, 5, 7, 8, 9, 15, 16, 17, 23, 31, 32, 33, 47, 64, 70};
+    private final int savedThreads = Parallel.threads();
+
+    @AfterEach
+    void restoreThreads() {
+        Parallel.setThreads(savedThreads);
+    }
+
+    /** One GEMM problem with random operands placed at offsets inside padded arrays. */
+    private record Problem(boolean ta, boolean tb, int m, int n, int k, int batch,
+                           float[] a, int aOff, int lda, int sa, float[] b, int bOff, int ldb, int sb,
+                           float[] c, int cOff, int ldc, int sc) {
+        static Problem random(Rng rng, boolean ta, boolean tb, int m, int n, int k, int batch, boolean sharedB) {
+            int lda = (ta ? m : k) + rng.nextInt(3), ldb = (tb ? k : n) + rng.nextInt(3), ldc = n + rng.nextInt(3);
+            int aRows = ta ? k : m, bRows = tb ? n : k;
+            int sa = aRows * lda + rng.nextInt(4), sb = sharedB ? 0 : bRows * ldb + rng.nextInt(4), sc = m * ldc + rng.nextInt(4);
+            int aOff = rng.nextInt(5), bOff = rng.nextInt(5), cOff = rng.nextInt(5);
+            float[] a = gaussian(rng, aOff + batch * sa + 3), b = gaussian(rng, bOff + Math.max(1, batch) * Math.max(sb, bRows * ldb) + 3);
+            float[] c = gaussian(rng, cOff + batch * sc + 3);
+            return new Problem(ta, tb, m, n, k, batch, a, aOff, lda, sa, b, bOff, ldb, sb, c, cOff, ldc, sc);
+        }
+
+        void run(MatmulBackend backend, float[] out, boolean accumulate) {
+            backend.sgemm(batch, ta, tb, m, n, k, a, aOff, lda, sa, b, bOff, ldb, sb, out, cOff, ldc, sc, accumulate);
+        }
+
+        void runGemm(float[] out, boolean accumulate) {
+            Gemm.sgemmBatched(batch, ta, tb, m, n, k, a, aOff, lda, sa, b, bOff, ldb, sb, out, cOff, ldc, sc, accumulate);
+        }
+
+        /** Checks out against a double-precision reference computed from the original c. */
+        void verify(float[] out, boolean accumulate) {
+            for (int t = 0; t < batch; t++) {
+                for (int i = 0; i < m; i++) {
+                    for (int j = 0; j < n; j++) {
+                        double s = 0, mag = 0;
+                        for (int p = 0; p < k; p++) {
+                            double x = ta ? a[aOff + t * sa + p * lda + i] : a[aOff + t * sa + i * lda + p];
+                            double y = tb ? b[bOff + t * sb + j * ldb + p] : b[bOff + t * sb + p * ldb + j];
+                            s += x * y;
+                            mag += Math.abs(x * y);
+                        }
+                        int ci = cOff + t * sc + i * ldc + j;
+                        if (accumulate) s += c[ci];
+                        double tol = 1e-5 * (mag + Math.abs(c[ci])) + 1e-6;
+                        if (Math.abs(out[ci] - s) > tol) fail("%s: C[%d][%d][%d] = %f, expected %f", this, t, i, j, out[ci], s);
+                    }
+                }
+            }
+            // nothing outside the C slices was touched
+            boolean[] inside = new boolean[out.length];
+            for (int t = 0; t < batch; t++) for (int i = 0; i < m; i++) for (int j = 0; j < n; j++) inside[cOff + t * sc + i * ldc + j] = true;
+            for (int x = 0; x < out.length; x++) if (!inside[x] && out[x] != c[x]) fail("%s wrote outside C at %d", this, x);
+        }
+
+        @Override
+        public String toString() {
+            return "gemm(" + (ta ? "T" : "N") + (tb ? "T" : "N") + " m=" + m + " n=" + n + " k=" + k + " batch=" + batch
+                    + " lda=" + lda + " ldb=" + ldb + " ldc=" + ldc + ")";
+        }
+    }
+
+    private static float[] gaussian(Rng rng, int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) x[i] = (float) rng.nextGaussian();
+        return x;
+    }
+
+    @Test
+    void matchesADoublePrecisionReferenceOverOddShapesTransposesOffsetsAndAccumulation() {
+        Rng rng = new Rng(7);
+        int cases = 0;
+        for (int trans = 0; trans < 4; trans++) {
+            for (int rep = 0; rep < 60; rep++) {
+                int m = SIZES[rng.nextInt(SIZES.length)], n = SIZES[rng.nextInt(SIZES.length)], k = SIZES[rng.nextInt(SIZES.length)];
+                if (rep < 6) m = 1; // decode-shaped calls
+                Problem pr = Problem.random(rng, (trans & 1) != 0, (trans & 2) != 0, m, n, k, 1, false);
+                boolean acc = rep % 2 == 1;
+                float[] out = pr.c().clone();
+                pr.runGemm(out, acc);
+                pr.verify(out, acc);
+                cases++;
+            }
+        }
+        assertThat(cases).isEqualTo(240);
+    }
+
+    @Test
+    void largeShapesCrossEveryBlockBoundary() {
+        // k > KC, m > MC, n > NC, none a multiple of the tile
+        Rng rng = new Rng(11);
+        for (int trans = 0; trans < 4; trans++) {
+            Problem pr = Problem.random(rng, (trans & 1) != 0, (trans & 2) != 0, 139, 1049, 301, 1, false);
+            float[] out = pr.c().clone();
+            pr.runGemm(out, trans % 2 == 0);
+            pr.verify(out, trans % 2 == 0);
+        }
+    }
+
+    @Test
+    void batchedCallsWithOwnOrSharedB() {
+        Rng rng = new Rng(3);
+        for (int trans = 0; trans < 4; trans++) {
+            for (boolean shared : new boolean[] {false, true}) {
+                for (int m : new int[] {1, 3, 37}) {
+                    Problem pr = Problem.random(rng, (trans & 1) != 0, (trans & 2) != 0, m, 29, 19, 5, shared);
+                    float[] out = pr.c().clone();
+                    pr.runGemm(out, shared);
+                    pr.verify(out, shared);
+                }
+            }
+        }
+    }
+
+    @Test
+    void vectorBackendAgreesWithScalarReferenceBackend() {
+        Rng rng = new Rng(5);
+        for (int rep = 0; rep < 40; rep++) {
+            int m = 1 + rng.nextInt(40), n = 1 + rng.nextInt(70), k = 1 + rng.nextInt(70);
+            Problem pr = Problem.random(rng, rng.nextInt(2) == 1, rng.nextInt(2) == 1, m, n, k, 2, false);
+            float[] fast = pr.c().clone(), slow = pr.c().clone();
+            pr.run(new VectorGemm(), fast, true);
+            pr.run(new ScalarGemm(), slow, true);
+            for (int i = 0; i < fast.length; i++) {
+                assertThat((double) fast[i]).as("%s element %d", pr, i).isCloseTo(slow[i], org.assertj.core.data.Offset.offset(1e-4 * (1 + Math.abs(slow[i]))));
+            }
+        }
+    }
+
+    @Test
+    void oneAndTwoThreadsGiveBitIdenticalResults() {
+        Rng rng = new Rng(9);
+        int[][] shapes = {{1, 3000, 517}, {3, 700, 300}, {200, 300, 600}, {517, 1100, 70}, {64, 64, 1000}};
+        for (int[] s : shapes) {
+            for (int trans = 0; trans < 4; trans++) {
+                Problem pr = Problem.random(rng, (trans & 1) != 0, (trans & 2) != 0, s[0], s[1], s[2], 2, false);
+                float[] one = pr.c().clone(), two = pr.c().clone(), twoAgain = pr.c().clone();
+                Parallel.setThreads(1);
+                pr.runGemm(one, true);
+                Parallel.setThreads(2);
+                pr.runGemm(two, true);
+                pr.runGemm(twoAgain, true);
+                assertThat(two).as("%s", pr).isEqualTo(one);
+                assertThat(twoAgain).as("%s", pr).isEqualTo(one);
+            }
+        }
+    }
+
+    @Test
+    void kZeroClearsOrKeepsC() {
+        float[] c = {1, 2, 3, 4};
+        Gemm.sgemm(false, false, 2, 2, 0, new float[0], 0, 1, new float[0], 0, 2, c, 0, 2, true);
+        assertThat(c).containsExactly(1, 2, 3, 4);
+        Gemm.sgemm(false, false, 2, 2, 0, new float[0], 0, 1, new float[0], 0, 2, c, 0, 2, false);
+        assertThat(c).containsExactly(0, 0, 0, 0);
+    }
+
+    @Test
+    void operandsTooSmallForTheirShapeAreRejected() {
+        assertThatThrownBy(() -> Gemm.sgemm(false, false, 4, 4, 4, new float[15], 0, 4, new float[16], 0, 4, new float[16], 0, 4, false))
+                .hasMessageContaining("A").hasMessageContaining("16");
+        assertThatThrownBy(() -> Gemm.sgemm(false, true, 4, 4, 4, new float[16], 0, 4, new float[16], 0, 3, new float[16], 0, 4, false))
+                .hasMessageContaining("B: leading dimension 3");
+    }
+}
