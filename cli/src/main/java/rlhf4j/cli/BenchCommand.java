@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 
 /** {@code rlhf4j bench ...}: the engine's speed, one JSON line per run. */
 @Command(name = "bench", description = "Measure the engine: matmul, training steps, KV-cache decoding.",
-        subcommands = {BenchMatmulCommand.class})
+        subcommands = {BenchTrainCommand.class, BenchGenerateCommand.class, BenchMatmulCommand.class})
 final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
