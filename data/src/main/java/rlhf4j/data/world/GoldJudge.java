@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
  *   <li><b>wellFormed</b> ({@value #W_FORM}): thirds for a first sentence that starts with a capital
  *       letter, ends with a period, and names the subject(s).</li>
  *   <li><b>concise</b> ({@value #W_CONCISE}): 1 up to twice the canonical answer's length in words,
- *       then {@code 2·ref/len}; times the fraction of distinct word bigrams (repetition costs).</li>
+ *       then {@code 2·ref/len}; times the fraction of distinct word bigrams and times the
+ *       fraction of words that are not a third-or-later use of the same word (repetition costs).</li>
  *   <li><b>cleanStop</b> ({@value #W_STOP}): 1 when nothing follows the first sentence-ending
  *       punctuation; 0 with trailing text or with no sentence end at all.</li>
  * </ul>
@@ -201,7 +202,11 @@ public final class GoldJudge {
         if (len < 3) return length;
         Set<String> bigrams = new HashSet<>();
         for (int i = 0; i + 1 < len; i++) bigrams.add(tokens.get(i) + " " + tokens.get(i + 1));
-        return length * bigrams.size() / (len - 1);
+        // A word may occur twice ("in 5 years ... years old"); each further use counts as repetition.
+        Map<String, Integer> counts = new HashMap<>();
+        int excess = 0;
+        for (String t : tokens) if (counts.merge(t, 1, Integer::sum) > 2) excess++;
+        return length * ((double) bigrams.size() / (len - 1)) * (1.0 - (double) excess / len);
     }
 
     private static double cleanStop(String text) {
