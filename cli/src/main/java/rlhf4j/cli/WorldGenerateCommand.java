@@ -20,10 +20,19 @@ final class WorldGenerateCommand implements Runnable {
     @Option(names = "--size", defaultValue = "default", description = "tiny, default or large (default: ${DEFAULT-VALUE}).")
     String size;
 
+    @Option(names = "--people", description = "Override the preset's number of people.")
+    Integer people;
+
+    @Option(names = "--repeats", description = "Override how many story/paraphrase documents restate each person's facts.")
+    Integer repeats;
+
     @Override
     public void run() {
         long t0 = System.nanoTime();
-        WorldFiles.Summary s = WorldFiles.generate(out, seed, WorldSize.parse(size));
+        WorldSize ws = WorldSize.parse(size);
+        if (people != null) ws = ws.withPeople(people);
+        if (repeats != null) ws = ws.withRepeats(repeats);
+        WorldFiles.Summary s = WorldFiles.generate(out, seed, ws);
         double secs = (System.nanoTime() - t0) / 1e9;
         System.out.print(WorldFiles.readmeOf(s));
         System.out.printf("wrote %s in %.2f s%n", out, secs);

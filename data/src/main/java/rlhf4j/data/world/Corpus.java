@@ -50,10 +50,10 @@ final class Corpus {
         List<String> docs = new ArrayList<>();
         for (Person p : w.people()) {
             docs.add(factSheet(p));
-            for (int k = 0; k < size.repeats; k++) docs.add(k % 2 == 0 ? profile(p) : story(p));
+            for (int k = 0; k < size.repeats(); k++) docs.add(k % 2 == 0 ? profile(p) : story(p));
         }
         for (String t : w.towns()) docs.add(townDoc(t));
-        for (int k = 0; k < size.fillerDocs; k++) docs.add(filler());
+        for (int k = 0; k < size.fillerDocs(); k++) docs.add(filler());
         r.shuffle(docs);
         return docs;
     }

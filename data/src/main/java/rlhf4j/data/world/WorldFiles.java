@@ -26,8 +26,8 @@ import java.util.Map;
  *   README.txt         counts
  * </pre>
  * Each question instance (a person and a question type) goes to exactly one of SFT (60%), RL
- * (20%) or eval (20%, capped per size, balanced across types; the overflow goes to RL). Every fact
- * is stated in the corpus, so eval measures recall of pretrained knowledge through the SFT format.
+ * (20%) or eval (20%, capped per size, balanced across types; the overflow goes to RL), per
+ * type. Every fact is stated in the corpus, so eval measures recall of pretrained knowledge through the SFT format.
  * Same seed and size: byte-identical files.
  */
 public final class WorldFiles {
@@ -50,40 +50,51 @@ public final class WorldFiles {
     /** The three question sets; no prompt appears in two of them. */
     public record Split(List<Question> sft, List<Question> rl, List<Question> eval) {}
 
-    /** Splits the world's question instances, deterministically for the world's seed. */
+    /**
+     * Splits the world's question instances, deterministically for the world's seed. Per question
+     * type, a shuffled 20% (at least one) goes to eval, the next 20% (at least one) to RL and the
+     * rest to SFT, so every type is trained, reinforced and measured. Eval is then capped
+     * round-robin over types; the overflow joins RL.
+     */
     public static Split split(World w, WorldSize size) {
         WorldRng rng = new WorldRng(w.seed()).fork(7);
         List<Question> all = Questions.enumerate(w, rng.fork(1));
         WorldRng r = rng.fork(2);
+        Map<QuestionType, List<Question>> byType = new EnumMap<>(QuestionType.class);
+        for (Question q : all) byType.computeIfAbsent(q.type(), k -> new ArrayList<>()).add(q);
         List<Question> sft = new ArrayList<>(), rl = new ArrayList<>();
         Map<QuestionType, List<Question>> evalPool = new EnumMap<>(QuestionType.class);
-        for (Question q : all) {
-            double u = r.nextDouble();
-            int nt = q.type().templates.size();
-            if (u < 0.6) {
-                // SFT sees one phrasing, sometimes two, so the format is learnt across wordings.
-                int t0 = r.nextInt(nt);
-                sft.add(Questions.rephrase(w, q, t0));
-                if (nt > 1 && r.chance(0.4)) sft.add(Questions.rephrase(w, q, (t0 + 1) % nt));
-            } else if (u < 0.8) {
-                rl.add(Questions.rephrase(w, q, r.nextInt(nt)));
-            } else {
-                evalPool.computeIfAbsent(q.type(), k -> new ArrayList<>()).add(Questions.rephrase(w, q, r.nextInt(nt)));
+        for (Map.Entry<QuestionType, List<Question>> e : byType.entrySet()) {
+            List<Question> qs = e.getValue();
+            r.shuffle(qs);
+            int nt = e.getKey().templates.size();
+            int nEval = Math.max(1, (int) Math.round(0.2 * qs.size()));
+            int nRl = Math.max(1, (int) Math.round(0.2 * qs.size()));
+            for (int i = 0; i < qs.size(); i++) {
+                Question q = qs.get(i);
+                if (i < nEval) {
+                    evalPool.computeIfAbsent(q.type(), k -> new ArrayList<>()).add(Questions.rephrase(w, q, r.nextInt(nt)));
+                } else if (i < nEval + nRl) {
+                    rl.add(Questions.rephrase(w, q, r.nextInt(nt)));
+                } else {
+                    // SFT sees one phrasing, sometimes two, so the format is learnt across wordings.
+                    int t0 = r.nextInt(nt);
+                    sft.add(Questions.rephrase(w, q, t0));
+                    if (nt > 1 && r.chance(0.4)) sft.add(Questions.rephrase(w, q, (t0 + 1) % nt));
+                }
             }
         }
         // Round-robin over types until the cap, so every type is measured; the rest become RL prompts.
         List<Question> eval = new ArrayList<>();
-        int depth = 0;
-        boolean more = true;
-        while (more && eval.size() < size.maxEval) {
-            more = false;
+        for (int depth = 0; eval.size() < size.maxEval(); depth++) {
+            boolean any = false;
             for (List<Question> l : evalPool.values()) {
-                if (depth < l.size()) {
-                    more = true;
-                    if (eval.size() < size.maxEval) eval.add(l.get(depth));
+                if (depth < l.size() && eval.size() < size.maxEval()) {
+                    eval.add(l.get(depth));
+                    any = true;
                 }
             }
-            depth++;
+            if (!any) break;
         }
         java.util.Set<Question> kept = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         kept.addAll(eval);

@@ -47,11 +47,11 @@ public final class WorldGenerator {
 
     public static World generate(long seed, WorldSize size) {
         WorldRng rng = new WorldRng(seed);
-        int n = size.people;
+        int n = size.people();
 
         Set<String> lastNames = new HashSet<>();
         for (String h : LAST_HEADS) for (String t : LAST_TAILS) lastNames.add(h + t);
-        List<String> towns = inventTowns(rng.fork(1), size.towns, lastNames);
+        List<String> towns = inventTowns(rng.fork(1), size.towns(), lastNames);
 
         Set<String> taken = new HashSet<>();
         for (String s : lastNames) taken.add(s.toLowerCase(Locale.ROOT));
@@ -104,7 +104,7 @@ public final class WorldGenerator {
             people.add(new Person(i, first[i], last[i], female[i], age[i], town[i], job[i], pets[i], petKind[i],
                     color[i], food[i], sibling[i], friend[i], coworker[i]));
         }
-        return new World(seed, size.name().toLowerCase(Locale.ROOT), YEAR, towns, JOBS, PET_KINDS, COLORS, FOODS,
+        return new World(seed, size.name(), YEAR, towns, JOBS, PET_KINDS, COLORS, FOODS,
                 people);
     }
 

@@ -50,8 +50,8 @@ class WorldGeneratorTest {
             assertThat(firsts.add(p.first())).as("first name " + p.first()).isTrue();
             assertThat(fulls.add(p.name())).isTrue();
         }
-        assertThat(w.people()).hasSize(WorldSize.LARGE.people);
-        assertThat(new HashSet<>(w.towns())).hasSize(WorldSize.LARGE.towns);
+        assertThat(w.people()).hasSize(WorldSize.LARGE.people());
+        assertThat(new HashSet<>(w.towns())).hasSize(WorldSize.LARGE.towns());
         for (String t : w.towns()) assertThat(firsts).doesNotContain(t);
         for (Person p : w.people()) assertThat(w.towns()).doesNotContain(p.last());
     }
