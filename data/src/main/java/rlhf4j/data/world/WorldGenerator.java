@@ -32,16 +32,21 @@ public final class WorldGenerator {
     private static final String[] LAST_TAILS = {"den", "by", "ton", "well", "more", "ley", "son", "field", "gate",
             "ridge", "ham", "worth"};
     private static final String[] TOWN_HEADS = {"Tor", "Bren", "Ald", "Hal", "Mer", "Wen", "Dun", "Fal", "Kel",
-            "Sor", "Ember", "Gleb", "Ivy", "Oak", "Stone", "Rook", "Elm", "Marsh", "Brook", "Frost", "Quill", "Yar"};
+            "Sor", "Ember", "Gleb", "Ivy", "Oak", "Stone", "Rook", "Elm", "Marsh", "Brook", "Frost", "Quill", "Yel"};
     private static final String[] TOWN_TAILS = {"wick", "moor", "ford", "dale", "stead", "holm", "bury", "mouth",
             "vale", "crest", "haven", "hollow"};
     /** Glued syllables that happen to be English words would blur the facts; keep them out. */
-    private static final Set<String> REAL_WORDS = Set.of("bread", "stone", "later", "taken", "token", "motor",
+    private static final Set<String> REAL_WORDS = Set.copyOf(List.of("bread", "stone", "later", "taken", "token", "motor",
             "data", "dare", "done", "gone", "home", "more", "none", "some", "tone", "zone", "bone", "lone", "note",
             "sale", "tale", "male", "dale", "pale", "kale", "hole", "pole", "role", "sole", "mile", "tile", "bite",
             "kite", "site", "ride", "side", "tide", "wide", "rose", "nose", "hose", "lose", "pose", "dose", "base",
             "case", "vase", "rise", "wise", "fuse", "muse", "ruse", "robin", "salon", "melon", "lemon", "demon",
-            "baron", "bison", "siren", "tenor", "manor", "minor", "major", "mayor", "honor", "humor");
+            "baron", "bison", "siren", "tenor", "manor", "minor", "major", "mayor", "honor", "humor", "like", "live",
+            "time", "take", "make", "save", "gave", "have", "move", "love", "dove", "sore", "tore", "bore", "more",
+            "here", "there", "were", "sure", "pure", "lure", "nine", "pine", "fine", "line", "mine", "dine", "bake",
+            "lake", "rake", "fake", "sake", "joke", "poke", "woke", "tune", "dune", "rule", "mule", "late", "gate",
+            "hate", "rate", "date", "fate", "mate", "note", "vote", "zero", "hero", "radio", "piano", "solo", "soda",
+            "tuna", "lava", "sofa", "diva", "koala", "banana", "potato", "tomato", "domino", "salami"));
 
     private WorldGenerator() {}
 
@@ -132,11 +137,11 @@ public final class WorldGenerator {
     private static String inventFirstName(WorldRng r, Set<String> taken) {
         while (true) {
             StringBuilder sb = new StringBuilder();
-            int syllables = r.chance(0.15) ? 3 : 2;
+            int syllables = 2; // short names cost a small BPE vocabulary few tokens
             for (int s = 0; s < syllables; s++) sb.append(r.pick(ONSETS)).append(r.pick(VOWELS));
             sb.append(r.pick(CODAS));
             String name = sb.toString();
-            if (name.length() < 4 || name.length() > 10 || REAL_WORDS.contains(name) || !taken.add(name)) continue;
+            if (name.length() < 4 || name.length() > 8 || REAL_WORDS.contains(name) || !taken.add(name)) continue;
             return English.capitalize(name);
         }
     }

@@ -88,7 +88,7 @@ class GoldJudgeTest {
     @Test
     void everyKindOfWrongFactIsCaught() {
         for (QuestionType t : QuestionType.values()) {
-            Question q = of(t);
+            Question q = every.stream().filter(x -> x.type() == t && !x.gold().equals("0")).findFirst().orElseThrow();
             String wrong = switch (t.kind) {
                 case TOWN -> q.answer().replace(q.gold(), otherThan(world.towns(), q.gold()));
                 case JOB -> q.answer().replace(" " + q.gold() + ".", " " + otherThan(world.jobs(), q.gold()) + ".");

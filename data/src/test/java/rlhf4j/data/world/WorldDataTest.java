@@ -126,6 +126,26 @@ class WorldDataTest {
     }
 
     @Test
+    void noFirstNameIsAWordOfTheCorpus() {
+        Set<String> words = new HashSet<>(GoldJudge.tokens(corpus));
+        for (long seed = 1; seed <= 3; seed++) {
+            for (Person p : WorldGenerator.generate(seed, WorldSize.LARGE).people()) {
+                assertThat(words).as("seed " + seed).doesNotContain(p.first().toLowerCase(Locale.ROOT) + "'s");
+            }
+        }
+        Set<String> vocabulary = new HashSet<>(words);
+        for (Person p : world.people()) vocabulary.remove(p.first().toLowerCase(Locale.ROOT));
+        for (long seed = 1; seed <= 3; seed++) {
+            for (Person p : WorldGenerator.generate(seed, WorldSize.LARGE).people()) {
+                String f = p.first().toLowerCase(Locale.ROOT);
+                if (world.people().stream().noneMatch(q -> q.first().equalsIgnoreCase(f))) {
+                    assertThat(vocabulary).as("seed " + seed + " name " + f).doesNotContain(f);
+                }
+            }
+        }
+    }
+
+    @Test
     void vocabularyIsSmall() {
         Set<String> names = new HashSet<>();
         for (Person p : world.people()) {
