@@ -1,5 +1,6 @@
 package rlhf4j.cli;
 
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import rlhf4j.data.world.WorldFiles;
@@ -26,8 +27,20 @@ final class WorldGenerateCommand implements Runnable {
     @Option(names = "--repeats", description = "Override how many story/paraphrase documents restate each person's facts.")
     Integer repeats;
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Override
     public void run() {
+        try {
+            execute();
+        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+            // A user's mistake (unknown size, missing world, malformed line): say what, not a stack trace.
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    private void execute() {
         long t0 = System.nanoTime();
         WorldSize ws = WorldSize.parse(size);
         if (people != null) ws = ws.withPeople(people);

@@ -3,6 +3,7 @@ package rlhf4j.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import rlhf4j.data.world.GoldJudge;
@@ -31,8 +32,20 @@ final class WorldJudgeCommand implements Runnable {
     @Option(names = "--input", required = true, description = "JSONL with {\"prompt\", \"answer\"} or {\"prompt\", \"response\"} per line.")
     Path input;
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Override
     public void run() {
+        try {
+            execute();
+        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+            // A user's mistake (unknown size, missing world, malformed line): say what, not a stack trace.
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    private void execute() {
         GoldJudge judge = GoldJudge.load(world);
         ObjectMapper json = new ObjectMapper();
         List<GoldJudge.Score> scores = new ArrayList<>();
@@ -43,7 +56,12 @@ final class WorldJudgeCommand implements Runnable {
             while ((line = in.readLine()) != null) {
                 no++;
                 if (line.isBlank()) continue;
-                JsonNode node = json.readTree(line);
+                JsonNode node;
+                try {
+                    node = json.readTree(line);
+                } catch (IOException e) {
+                    throw new IllegalArgumentException(input + " line " + no + ": not valid JSON: " + e.getOriginalMessage());
+                }
                 JsonNode prompt = node.get("prompt");
                 JsonNode answer = node.has("answer") ? node.get("answer") : node.get("response");
                 if (prompt == null || !prompt.isTextual() || answer == null || !answer.isTextual()) {
