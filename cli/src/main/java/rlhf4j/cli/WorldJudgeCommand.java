@@ -59,7 +59,7 @@ final class WorldJudgeCommand implements Runnable {
                 JsonNode node;
                 try {
                     node = json.readTree(line);
-                } catch (IOException e) {
+                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                     throw new IllegalArgumentException(input + " line " + no + ": not valid JSON: " + e.getOriginalMessage());
                 }
                 JsonNode prompt = node.get("prompt");
