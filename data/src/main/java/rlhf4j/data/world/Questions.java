@@ -152,7 +152,7 @@ public final class Questions {
      * case ignored) and rebuilds its question with the gold answer; empty if the prompt is not one
      * of the world's question forms or names someone who is not in the world.
      */
-    public static Optional<Question> parse(WorldIndex index, String prompt) {
+    static Optional<Question> parse(WorldIndex index, String prompt) {
         String s = prompt.strip().replaceAll("\\s+", " ");
         for (Compiled c : PATTERNS) {
             Matcher m = c.pattern.matcher(s);
