@@ -28,6 +28,7 @@ public final class Tokenizer {
     private final String name;
     private final String pattern;
     private final Pattern split;
+    private final KnownSplitter known;          // hand-written split for tiktoken's patterns, else null
     private final byte[][] tokens;              // id -> bytes (special tokens: their UTF-8)
     private final ByteSeqMap map;               // ordinary tokens only
     private final int[] priority;               // id -> merge priority, lower merges first
@@ -45,6 +46,7 @@ public final class Tokenizer {
         this.name = name;
         this.pattern = pattern;
         this.split = Encoding.compile(pattern);
+        this.known = KnownSplitter.forPattern(pattern);
         int size = ordinary.length;
         for (int id : specials.values()) size = Math.max(size, id + 1);
         this.tokens = Arrays.copyOf(ordinary, size);
@@ -263,9 +265,26 @@ public final class Tokenizer {
         private final IntList tmp = new IntList(64);
 
         void encode(String text, int from, int to, IntList out) {
+            if (known != null) {
+                for (int i = from; i < to; ) {
+                    int j = known.next(text, i, to);
+                    piece(text, i, j, out);
+                    i = j;
+                }
+                return;
+            }
+            // A custom pattern may leave text unmatched: keep it as its own piece (Hugging Face's
+            // "isolated" split) so that decode(encode(s)) == s still holds.
             Matcher m = matcher.reset(text);
             m.region(from, to);
-            while (m.find()) piece(text, m.start(), m.end(), out);
+            int last = from;
+            while (m.find()) {
+                if (m.start() == m.end()) continue;
+                if (m.start() > last) piece(text, last, m.start(), out);
+                piece(text, m.start(), m.end(), out);
+                last = m.end();
+            }
+            if (last < to) piece(text, last, to, out);
             m.reset(""); // drop the reference to text
         }
 
