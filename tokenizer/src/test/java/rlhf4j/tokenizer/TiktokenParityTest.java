@@ -74,7 +74,7 @@ class TiktokenParityTest {
         for (Fixtures.Case c : Fixtures.cases(e)) sb.append(c.text()).append('\n');
         while (sb.length() < 300_000) sb.append(sb, 0, Math.min(sb.length(), 300_000 - sb.length()));
         String text = sb.toString();
-        assertThat(tok.encodeParallel(text, 2)).containsExactly(tok.encode(text));
+        assertThat(tok.encodeParallel(text, 2)).isEqualTo(tok.encode(text));
     }
 
     private static String quote(String s) {
