@@ -110,6 +110,12 @@ public final class Tokenizer {
         return priority[id];
     }
 
+    /** Merge priority of the ordinary token with bytes b[from, to), or Integer.MAX_VALUE if there is none. */
+    int priorityOf(byte[] b, int from, int to) {
+        int id = map.get(b, from, to);
+        return id < 0 ? Integer.MAX_VALUE : priority[id];
+    }
+
     /** Ids of ordinary tokens in merge-priority order (single bytes first). */
     public int[] ordinaryIdsByPriority() {
         return java.util.stream.IntStream.range(0, tokens.length)
