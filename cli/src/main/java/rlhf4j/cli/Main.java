@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code rlhf4j} command line: one subcommand per stage or tool. It wires; it does not compute. */
 @Command(name = "rlhf4j", mixinStandardHelpOptions = true, version = "rlhf4j 0.1.0",
         description = "Train, fine-tune and align a ChatGPT-style assistant end to end, in Java.",
-        subcommands = {BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {BenchCommand.class, TokenizerCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static void main(String[] args) {
         int code = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,7 +79,10 @@ public final class PreTokenCounter {
         boolean jsonl = file.getFileName().toString().endsWith(".jsonl") || file.getFileName().toString().endsWith(".json");
         long size = Files.size(file);
         long nextReport = 0;
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        // Invalid UTF-8 in a scraped corpus is common: it becomes U+FFFD rather than stopping training.
+        var utf8 = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE);
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(Files.newInputStream(file), utf8), 1 << 16)) {
             StringBuilder block = new StringBuilder(BLOCK + 4096);
             long lineNo = 0;
             for (String line; (line = r.readLine()) != null; ) {
@@ -90,10 +95,10 @@ public final class PreTokenCounter {
                     block.append(line).append('\n');
                     if (block.length() >= BLOCK) flushBlock(block, false);
                 }
-                if (progress != null && bytesRead >= nextReport) {
+                if (progress != null && bytesRead >= nextReport && bytesRead > 0) {
                     progress.accept(String.format("counting %s: %.0f%%, %,d distinct pre-tokens",
                             file.getFileName(), 100.0 * Math.min(bytesRead, size) / Math.max(1, size), counts.size()));
-                    nextReport = bytesRead + 16L * BLOCK;
+                    nextReport = bytesRead + 8L * BLOCK;
                 }
             }
             if (!jsonl) flushBlock(block, true);
