@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import rlhf4j.data.BpeTokenEncoder;
 import rlhf4j.data.ByteLevelEncoder;
 import rlhf4j.data.TokenEncoder;
 import rlhf4j.data.prepare.ConfigLoader;
@@ -31,10 +32,10 @@ final class DataPrepareCommand implements Callable<Integer> {
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one config field, e.g. --set dedup.threshold=0.7 (repeatable).")
     List<String> sets = new ArrayList<>();
 
-    @Option(names = "--tokenizer", paramLabel = "FILE", description = "tokenizer.json to encode with (lands with the tokenizer module).")
-    Path tokenizer;
+    @Option(names = "--tokenizer", paramLabel = "SPEC", description = "Tokenizer to encode with: a folder with tokenizer.json, a tokenizer.json, or ENCODING:PATH of a tiktoken rank file.")
+    String tokenizer;
 
-    @Option(names = "--byte-level", description = "Encode UTF-8 bytes as ids (vocab 257); the default until --tokenizer lands.")
+    @Option(names = "--byte-level", description = "Encode UTF-8 bytes as ids (vocab 257); the default without --tokenizer.")
     boolean byteLevel;
 
     @Option(names = "--print-config", description = "Print the effective config as JSON and exit.")
@@ -65,12 +66,9 @@ final class DataPrepareCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Hook for the tokenizer module: adapt its BPE to {@link TokenEncoder} here. */
-    private TokenEncoder encoder() {
+    private TokenEncoder encoder() throws IOException {
         if (tokenizer != null && byteLevel) throw new IllegalArgumentException("--tokenizer and --byte-level exclude each other");
-        if (tokenizer != null) {
-            throw new UnsupportedOperationException("--tokenizer is not wired yet (the tokenizer module is landing); use --byte-level for now");
-        }
+        if (tokenizer != null) return BpeTokenEncoder.load(tokenizer);
         return new ByteLevelEncoder();
     }
 }

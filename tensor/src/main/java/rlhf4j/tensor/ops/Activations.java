@@ -1,5 +1,6 @@
 package rlhf4j.tensor.ops;
 
+import rlhf4j.tensor.VectorMath;
 import static rlhf4j.tensor.ops.Vec.L;
 import static rlhf4j.tensor.ops.Vec.S;
 
@@ -55,7 +56,7 @@ public final class Activations {
         for (int bound = from + S.loopBound(to - from); i < bound; i += L) {
             FloatVector v = FloatVector.fromArray(S, x, i);
             FloatVector u2 = v.mul(v).mul(v).mul(GELU_K).add(v).mul(-2f * GELU_C); // −2u
-            FloatVector s = u2.lanewise(VectorOperators.EXP).add(1f);           // 1/σ(2u)
+            FloatVector s = VectorMath.exp(u2).add(1f);           // 1/σ(2u)
             v.div(s).intoArray(y, i);
         }
         geluScalar(x, y, i, to);
@@ -75,7 +76,7 @@ public final class Activations {
         for (int bound = from + S.loopBound(to - from); i < bound; i += L) {
             FloatVector v = FloatVector.fromArray(S, x, i), v2 = v.mul(v);
             FloatVector u2 = v2.mul(v).mul(GELU_K).add(v).mul(-2f * GELU_C);
-            FloatVector s = FloatVector.broadcast(S, 1f).div(u2.lanewise(VectorOperators.EXP).add(1f));
+            FloatVector s = FloatVector.broadcast(S, 1f).div(VectorMath.exp(u2).add(1f));
             FloatVector du = v2.mul(3f * GELU_K * GELU_C).add(GELU_C);
             // s + 2·x·s·(1 − s)·u'
             FloatVector d = s.neg().add(1f).mul(s).mul(v).mul(du).mul(2f).add(s);
@@ -144,7 +145,7 @@ public final class Activations {
         int i = from;
         for (int bound = from + S.loopBound(to - from); i < bound; i += L) {
             FloatVector va = FloatVector.fromArray(S, a, i);
-            FloatVector e = va.neg().lanewise(VectorOperators.EXP).add(1f); // 1/σ(a)
+            FloatVector e = VectorMath.exp(va.neg()).add(1f); // 1/σ(a)
             va.mul(FloatVector.fromArray(S, b, i)).div(e).intoArray(y, i);
         }
         swigluScalar(a, b, y, i, to);
@@ -163,7 +164,7 @@ public final class Activations {
         int i = from;
         for (int bound = from + S.loopBound(to - from); i < bound; i += L) {
             FloatVector va = FloatVector.fromArray(S, a, i), vg = FloatVector.fromArray(S, g, i);
-            FloatVector s = FloatVector.broadcast(S, 1f).div(va.neg().lanewise(VectorOperators.EXP).add(1f));
+            FloatVector s = FloatVector.broadcast(S, 1f).div(VectorMath.exp(va.neg()).add(1f));
             FloatVector silu = va.mul(s);
             // silu'(a) = s + silu·(1 − s)
             FloatVector d = s.neg().add(1f).fma(silu, s);

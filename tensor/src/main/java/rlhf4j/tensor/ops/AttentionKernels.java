@@ -1,5 +1,6 @@
 package rlhf4j.tensor.ops;
 
+import rlhf4j.tensor.VectorMath;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -221,11 +222,11 @@ final class AttentionKernels {
     static float expShifted(float[] s, int off, float shift) {
         FloatVector sv = FloatVector.broadcast(F, shift), sum = FloatVector.zero(F);
         for (int c = 0; c < BK; c += L) {
-            FloatVector p = FloatVector.fromArray(F, s, off + c).sub(sv).lanewise(VectorOperators.EXP);
+            FloatVector p = VectorMath.exp(FloatVector.fromArray(F, s, off + c).sub(sv));
             p.intoArray(s, off + c);
             sum = sum.add(p);
         }
-        return sum.reduceLanes(VectorOperators.ADD);
+        return VectorMath.sum(sum);
     }
 
     /** s ← exp(scale·s − lse) for c < visible, 0 beyond: the backward's recomputed probabilities. */
@@ -236,7 +237,7 @@ final class AttentionKernels {
             if (c >= visible) {
                 p = zero;
             } else {
-                p = FloatVector.fromArray(F, s, off + c).fma(sc, nl).lanewise(VectorOperators.EXP);
+                p = VectorMath.exp(FloatVector.fromArray(F, s, off + c).fma(sc, nl));
                 if (c + L > visible) p = zero.blend(p, F.indexInRange(c, visible));
             }
             p.intoArray(s, off + c);

@@ -1,5 +1,6 @@
 package rlhf4j.tensor.ops;
 
+import rlhf4j.tensor.VectorMath;
 import static rlhf4j.tensor.ops.Vec.L;
 import static rlhf4j.tensor.ops.Vec.S;
 
@@ -100,7 +101,7 @@ public final class Norms {
                     s1 = s1.add(FloatVector.fromArray(S, x, o + i + L));
                 }
                 for (; i < bound; i += L) s0 = s0.add(FloatVector.fromArray(S, x, o + i));
-                mu = s0.add(s1).reduceLanes(VectorOperators.ADD);
+                mu = VectorMath.sum(s0.add(s1));
                 for (; i < d; i++) mu += x[o + i];
                 mu /= d;
             }
@@ -117,7 +118,7 @@ public final class Norms {
                 FloatVector c0 = FloatVector.fromArray(S, x, o + i).sub(vmu);
                 q0 = c0.fma(c0, q0);
             }
-            float var = q0.add(q1).reduceLanes(VectorOperators.ADD);
+            float var = VectorMath.sum(q0.add(q1));
             for (; i < d; i++) {
                 float c = x[o + i] - mu;
                 var += c * c;
@@ -216,7 +217,7 @@ public final class Norms {
                 if (pw >= 0) g.fma(xh, FloatVector.fromArray(S, partials, pw + i)).intoArray(partials, pw + i);
                 if (pb >= 0) g.add(FloatVector.fromArray(S, partials, pb + i)).intoArray(partials, pb + i);
             }
-            float sumD = sd.reduceLanes(VectorOperators.ADD), sumDX = sdx.reduceLanes(VectorOperators.ADD);
+            float sumD = VectorMath.sum(sd), sumDX = VectorMath.sum(sdx);
             for (; i < d; i++) {
                 float xh = (x[o + i] - mu) * rs, g = gy[o + i], dd = w == null ? g : g * w[i];
                 sumD += dd;

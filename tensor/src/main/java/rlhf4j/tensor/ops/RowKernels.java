@@ -1,5 +1,6 @@
 package rlhf4j.tensor.ops;
 
+import rlhf4j.tensor.VectorMath;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -51,11 +52,11 @@ final class RowKernels {
         FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F);
         int i = 0;
         for (; i <= n - 2 * L; i += 2 * L) {
-            s0 = s0.add(FloatVector.fromArray(F, x, off + i).sub(mv).lanewise(VectorOperators.EXP));
-            s1 = s1.add(FloatVector.fromArray(F, x, off + i + L).sub(mv).lanewise(VectorOperators.EXP));
+            s0 = s0.add(VectorMath.exp(FloatVector.fromArray(F, x, off + i).sub(mv)));
+            s1 = s1.add(VectorMath.exp(FloatVector.fromArray(F, x, off + i + L).sub(mv)));
         }
-        for (; i <= n - L; i += L) s0 = s0.add(FloatVector.fromArray(F, x, off + i).sub(mv).lanewise(VectorOperators.EXP));
-        float s = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        for (; i <= n - L; i += L) s0 = s0.add(VectorMath.exp(FloatVector.fromArray(F, x, off + i).sub(mv)));
+        float s = VectorMath.sum(s0.add(s1));
         for (; i < n; i++) s += (float) Math.exp(x[off + i] - m);
         return s;
     }
@@ -77,14 +78,14 @@ final class RowKernels {
         for (; i <= n - 2 * L; i += 2 * L) {
             FloatVector d0 = FloatVector.fromArray(F, x, off + i).sub(mv);
             FloatVector d1 = FloatVector.fromArray(F, x, off + i + L).sub(mv);
-            s0 = d0.lanewise(VectorOperators.EXP).fma(d0, s0);
-            s1 = d1.lanewise(VectorOperators.EXP).fma(d1, s1);
+            s0 = VectorMath.exp(d0).fma(d0, s0);
+            s1 = VectorMath.exp(d1).fma(d1, s1);
         }
         for (; i <= n - L; i += L) {
             FloatVector d0 = FloatVector.fromArray(F, x, off + i).sub(mv);
-            s0 = d0.lanewise(VectorOperators.EXP).fma(d0, s0);
+            s0 = VectorMath.exp(d0).fma(d0, s0);
         }
-        float s = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        float s = VectorMath.sum(s0.add(s1));
         for (; i < n; i++) {
             float d = x[off + i] - m;
             s += (float) Math.exp(d) * d;
@@ -106,7 +107,7 @@ final class RowKernels {
         FloatVector sv = FloatVector.broadcast(F, shift);
         int i = 0;
         for (; i <= n - L; i += L) {
-            FloatVector.fromArray(F, x, xOff + i).sub(sv).lanewise(VectorOperators.EXP).mul(mul).intoArray(y, yOff + i);
+            VectorMath.exp(FloatVector.fromArray(F, x, xOff + i).sub(sv)).mul(mul).intoArray(y, yOff + i);
         }
         for (; i < n; i++) y[yOff + i] = (float) Math.exp(x[xOff + i] - shift) * mul;
     }
@@ -116,7 +117,7 @@ final class RowKernels {
         FloatVector lv = FloatVector.broadcast(F, lse), av = FloatVector.broadcast(F, a);
         int i = 0;
         for (; i <= n - L; i += L) {
-            FloatVector p = FloatVector.fromArray(F, x, xOff + i).sub(lv).lanewise(VectorOperators.EXP);
+            FloatVector p = VectorMath.exp(FloatVector.fromArray(F, x, xOff + i).sub(lv));
             p.fma(av, FloatVector.fromArray(F, g, gOff + i)).intoArray(g, gOff + i);
         }
         for (; i < n; i++) g[gOff + i] += a * (float) Math.exp(x[xOff + i] - lse);
@@ -135,7 +136,7 @@ final class RowKernels {
             s1 = FloatVector.fromArray(F, a, aOff + i + L).fma(FloatVector.fromArray(F, b, bOff + i + L), s1);
         }
         for (; i <= n - L; i += L) s0 = FloatVector.fromArray(F, a, aOff + i).fma(FloatVector.fromArray(F, b, bOff + i), s0);
-        float s = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        float s = VectorMath.sum(s0.add(s1));
         for (; i < n; i++) s += a[aOff + i] * b[bOff + i];
         return s;
     }
@@ -145,7 +146,7 @@ final class RowKernels {
         FloatVector s0 = FloatVector.zero(F);
         int i = 0;
         for (; i <= n - L; i += L) s0 = s0.add(FloatVector.fromArray(F, a, aOff + i));
-        float s = s0.reduceLanes(VectorOperators.ADD);
+        float s = VectorMath.sum(s0);
         for (; i < n; i++) s += a[aOff + i];
         return s;
     }
@@ -166,7 +167,7 @@ final class RowKernels {
         int i = 0;
         for (; i <= n - L; i += L) {
             FloatVector xv = FloatVector.fromArray(F, x, xOff + i);
-            FloatVector p = xv.sub(lv).lanewise(VectorOperators.EXP);
+            FloatVector p = VectorMath.exp(xv.sub(lv));
             p.mul(av).fma(xv.sub(mv), FloatVector.fromArray(F, g, gOff + i)).intoArray(g, gOff + i);
         }
         for (; i < n; i++) {

@@ -1,5 +1,6 @@
 package rlhf4j.train.optim;
 
+import rlhf4j.tensor.VectorMath;
 import java.util.List;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
@@ -74,7 +75,7 @@ public final class GradClip {
             acc0 = lo.fma(lo, acc0);
             acc1 = hi.fma(hi, acc1);
         }
-        double s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        double s = VectorMath.sum(acc0.add(acc1));
         for (; i < to; i++) s += (double) x[i] * x[i];
         return s;
     }

@@ -1,5 +1,6 @@
 package rlhf4j.train.optim;
 
+import rlhf4j.tensor.VectorMath;
 import java.util.Arrays;
 import java.util.List;
 import jdk.incubator.vector.FloatVector;
@@ -72,7 +73,7 @@ public final class Grads {
             FloatVector v = FloatVector.fromArray(F, x, i);
             acc = acc.add(v.sub(v));
         }
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = VectorMath.sum(acc);
         for (; i < to; i++) s += x[i] - x[i];
         return s == 0f;
     }
