@@ -8,9 +8,9 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import rlhf4j.data.BpeTokenEncoder;
+import rlhf4j.data.config.ConfigTree;
 import rlhf4j.data.ByteLevelEncoder;
 import rlhf4j.data.TokenEncoder;
-import rlhf4j.data.prepare.ConfigLoader;
 import rlhf4j.data.prepare.CorpusPreparer;
 import rlhf4j.data.prepare.PrepareConfig;
 import rlhf4j.data.prepare.PrepareReport;
@@ -26,7 +26,7 @@ final class DataPrepareCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Where shards and prepare_report.json go.")
     Path out;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "JSON config; any field may be left out (defaults apply).")
+    @Option(names = "--config", paramLabel = "FILE", description = "YAML or JSON config (snake_case keys); any key may be left out (defaults apply).")
     Path config;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one config field, e.g. --set dedup.threshold=0.7 (repeatable).")
@@ -45,13 +45,13 @@ final class DataPrepareCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrepareConfig cfg;
         try {
-            cfg = ConfigLoader.load(config, sets);
+            cfg = ConfigTree.resolve(PrepareConfig.defaults(), config, sets, PrepareConfig.class);
         } catch (IllegalArgumentException e) {
             System.err.println("rlhf4j data prepare: " + e.getMessage());
             return 2;
         }
         if (printConfig) {
-            System.out.println(ConfigLoader.toJson(cfg));
+            System.out.println(ConfigTree.toJson(cfg));
             return 0;
         }
         PrepareReport report;

@@ -16,7 +16,7 @@ import rlhf4j.tensor.Parallel;
 import rlhf4j.tensor.Rng;
 import rlhf4j.tokenizer.Tokenizer;
 import rlhf4j.tokenizer.Tokenizers;
-import rlhf4j.train.config.ConfigTree;
+import rlhf4j.data.config.ConfigTree;
 import rlhf4j.train.loop.Trainer;
 import rlhf4j.train.pretrain.PretrainConfig;
 import rlhf4j.train.pretrain.PretrainReport;

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import rlhf4j.data.prepare.ConfigLoader;
+import rlhf4j.data.config.ConfigTree;
 import rlhf4j.data.prepare.CorpusPreparer;
 import rlhf4j.data.prepare.PrepareConfig;
 import rlhf4j.data.prepare.PrepareReport;
@@ -23,7 +23,7 @@ class CorpusPreparerTest {
     Path dir;
 
     private PrepareReport prepare(List<Path> inputs, Path out, String... sets) throws IOException {
-        PrepareConfig cfg = ConfigLoader.load(null, List.of(sets));
+        PrepareConfig cfg = ConfigTree.resolve(PrepareConfig.defaults(), null, List.of(sets), PrepareConfig.class);
         return new CorpusPreparer(cfg, new ByteLevelEncoder(), null).run(inputs, out);
     }
 
@@ -49,7 +49,7 @@ class CorpusPreparerTest {
     void keptDocumentsAreWrittenAsBytesSeparatedByEndOfText() throws IOException {
         String a = TestDocs.prose(1, 8), b = TestDocs.prose(2, 8);
         Path in = Files.writeString(dir.resolve("c.jsonl"), jsonl(a, b));
-        PrepareReport r = prepare(List.of(in), dir.resolve("out"), "output.valFraction=0");
+        PrepareReport r = prepare(List.of(in), dir.resolve("out"), "output.val_fraction=0");
         assertThat(r.keptDocuments).isEqualTo(2);
         List<Integer> tokens = allTokens(dir.resolve("out/train-00000.bin"));
         byte[] ab = a.getBytes(StandardCharsets.UTF_8), bb = b.getBytes(StandardCharsets.UTF_8);
@@ -85,8 +85,8 @@ class CorpusPreparerTest {
         try (OutputStream o = new GZIPOutputStream(Files.newOutputStream(gz))) {
             o.write(text.getBytes(StandardCharsets.UTF_8));
         }
-        PrepareReport rp = prepare(List.of(plain), dir.resolve("o1"), "output.valFraction=0");
-        PrepareReport rz = prepare(List.of(gz), dir.resolve("o2"), "output.valFraction=0");
+        PrepareReport rp = prepare(List.of(plain), dir.resolve("o1"), "output.val_fraction=0");
+        PrepareReport rz = prepare(List.of(gz), dir.resolve("o2"), "output.val_fraction=0");
         assertThat(rz.keptDocuments).isEqualTo(2);
         assertThat(allTokens(dir.resolve("o2/train-00000.bin"))).isEqualTo(allTokens(dir.resolve("o1/train-00000.bin")));
         assertThat(rz.bytesIn).isEqualTo(rp.bytesIn);
@@ -98,7 +98,7 @@ class CorpusPreparerTest {
         Files.writeString(dir.resolve("corpus/a.txt"), TestDocs.prose(6, 8) + "\n\n" + TestDocs.prose(7, 8));
         Files.writeString(corpus.resolve("b.md"), TestDocs.prose(8, 8));
         Files.writeString(corpus.resolve("image.png"), "not text");
-        PrepareReport r = prepare(List.of(dir.resolve("corpus")), dir.resolve("out"), "input.textUnit=paragraph");
+        PrepareReport r = prepare(List.of(dir.resolve("corpus")), dir.resolve("out"), "input.text_unit=paragraph");
         assertThat(r.files).isEqualTo(2);
         assertThat(r.skippedFiles).isEqualTo(1);
         assertThat(r.documentsIn).isEqualTo(3);
@@ -137,9 +137,9 @@ class CorpusPreparerTest {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < 400; i++) sb.append(jsonl(i % 7 == 0 ? "short." : TestDocs.prose(100 + i % 350, 6)));
         Path in = Files.writeString(dir.resolve("many.jsonl"), sb.toString());
-        prepare(List.of(in), dir.resolve("a"), "threads=1", "input.batchChars=2000", "output.valFraction=0.2", "output.shardTokens=20000");
-        prepare(List.of(in), dir.resolve("b"), "threads=4", "input.batchChars=777", "output.valFraction=0.2", "output.shardTokens=20000");
-        PrepareReport rc = prepare(List.of(in), dir.resolve("c"), "threads=4", "input.batchChars=777", "output.valFraction=0.2", "output.shardTokens=20000");
+        prepare(List.of(in), dir.resolve("a"), "threads=1", "input.batch_chars=2000", "output.val_fraction=0.2", "output.shard_tokens=20000");
+        prepare(List.of(in), dir.resolve("b"), "threads=4", "input.batch_chars=777", "output.val_fraction=0.2", "output.shard_tokens=20000");
+        PrepareReport rc = prepare(List.of(in), dir.resolve("c"), "threads=4", "input.batch_chars=777", "output.val_fraction=0.2", "output.shard_tokens=20000");
         assertThat(rc.tokens("val")).isPositive();
         assertThat(rc.splits.get("train").shards().size()).isGreaterThan(1);
         assertThat(TokenShard.list(dir.resolve("c"), "train")).extracting(p -> p.getFileName().toString())
@@ -158,7 +158,7 @@ class CorpusPreparerTest {
         Path in = Files.writeString(dir.resolve("s.jsonl"), jsonl(TestDocs.prose(13, 8)));
         Path out = Files.createDirectories(dir.resolve("out"));
         Files.writeString(out.resolve("train-00007.bin"), "old");
-        prepare(List.of(in), out, "output.valFraction=0");
+        prepare(List.of(in), out, "output.val_fraction=0");
         assertThat(out.resolve("train-00007.bin")).doesNotExist();
         assertThat(out.resolve("train-00000.bin")).exists();
     }

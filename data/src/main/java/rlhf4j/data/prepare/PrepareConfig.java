@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * Everything {@code rlhf4j data prepare} can be told, with a default for each field. Loaded by
- * {@link ConfigLoader} from defaults, then a JSON file, then {@code --set key=value} overrides.
+ * {@link rlhf4j.data.config.ConfigTree} from defaults, then a JSON file, then {@code --set key=value} overrides.
  *
  * @param threads workers that clean, filter, hash and encode; 0 means one per core
  * @param seed    seeds the MinHash permutations and the train/val split

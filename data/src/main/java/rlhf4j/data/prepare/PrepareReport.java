@@ -99,7 +99,7 @@ public final class PrepareReport {
     }
 
     public String toJson() throws IOException {
-        return ConfigLoader.JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(toMap());
+        return new com.fasterxml.jackson.databind.ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(toMap());
     }
 
     void write(Path file) throws IOException {

@@ -1,4 +1,4 @@
-package rlhf4j.train.config;
+package rlhf4j.data.config;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,7 +24,8 @@ public final class ConfigTree {
     private static final ObjectMapper JSON = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .enable(SerializationFeature.INDENT_OUTPUT)
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
 
@@ -39,8 +40,8 @@ public final class ConfigTree {
         try {
             return JSON.treeToValue(tree, type);
         } catch (IOException e) {
-            throw new IllegalArgumentException("invalid config" + (file != null ? " " + file : "") + ": "
-                    + e.getMessage(), e);
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new IllegalArgumentException("bad config" + (file != null ? " " + file : "") + ": " + cause.getMessage(), e);
         }
     }
 
@@ -72,7 +73,7 @@ public final class ConfigTree {
             String key = prefix + e.getKey();
             JsonNode existing = into.get(e.getKey());
             if (existing == null) throw new IllegalArgumentException(source + ": unknown config key '" + key
-                    + "' (known here: " + String.join(", ", iterable(into.fieldNames())) + ")");
+                    + "'; known here: " + names(into, prefix));
             if (existing.isObject() && e.getValue().isObject()) {
                 merge((ObjectNode) existing, e.getValue(), source, key + ".");
             } else {
@@ -81,36 +82,44 @@ public final class ConfigTree {
         }
     }
 
-    /** Applies one {@code a.b.c=value}; the value is parsed as YAML (numbers, booleans, lists, strings). */
+    /** Applies one {@code a.b.c=value}; the value is parsed as YAML (numbers, booleans, lists), else kept as a string. */
     static void set(ObjectNode tree, String assignment) {
         int eq = assignment.indexOf('=');
         if (eq <= 0) throw new IllegalArgumentException("--set needs key=value, got '" + assignment + "'");
-        String path = assignment.substring(0, eq).trim();
-        String raw = assignment.substring(eq + 1);
-        JsonNode value;
-        try {
-            value = raw.isEmpty() ? JsonNodeFactory.instance.textNode("") : YAML.readTree(raw);
-        } catch (IOException e) {
-            value = JsonNodeFactory.instance.textNode(raw);
-        }
-        if (value == null || value.isMissingNode()) value = JsonNodeFactory.instance.nullNode();
-        String[] parts = path.split("\\.");
+        String key = assignment.substring(0, eq).trim();
+        String[] parts = key.split("\\.");
         ObjectNode node = tree;
-        for (int i = 0; i < parts.length - 1; i++) {
+        StringBuilder path = new StringBuilder();
+        for (int i = 0; i < parts.length; i++) {
             JsonNode child = node.get(parts[i]);
-            if (child == null || !child.isObject()) throw new IllegalArgumentException("--set " + path
-                    + ": '" + parts[i] + "' is not a section of the config");
-            node = (ObjectNode) child;
+            if (child == null) throw new IllegalArgumentException("--set " + key + ": unknown key '" + path + parts[i]
+                    + "'; known here: " + names(node, path.toString()));
+            if (i == parts.length - 1) {
+                if (child.isObject()) throw new IllegalArgumentException("--set " + key + ": is a section; set one of "
+                        + names((ObjectNode) child, key + "."));
+                node.set(parts[i], parse(assignment.substring(eq + 1)));
+            } else {
+                if (!child.isObject()) throw new IllegalArgumentException("--set " + key + ": '" + path + parts[i] + "' is not a section");
+                node = (ObjectNode) child;
+                path.append(parts[i]).append('.');
+            }
         }
-        String last = parts[parts.length - 1];
-        if (!node.has(last)) throw new IllegalArgumentException("--set " + path + ": unknown key '" + last
-                + "' (known here: " + String.join(", ", iterable(node.fieldNames())) + ")");
-        node.set(last, value);
     }
 
-    private static List<String> iterable(Iterator<String> it) {
-        List<String> out = new java.util.ArrayList<>();
-        it.forEachRemaining(out::add);
-        return out;
+    private static JsonNode parse(String raw) {
+        if (raw.isEmpty()) return JsonNodeFactory.instance.textNode("");
+        try {
+            JsonNode n = YAML.readTree(raw);
+            return n == null || n.isMissingNode() ? JsonNodeFactory.instance.textNode(raw) : n;
+        } catch (IOException e) {
+            return JsonNodeFactory.instance.textNode(raw);
+        }
     }
+
+    private static String names(ObjectNode node, String prefix) {
+        List<String> out = new java.util.ArrayList<>();
+        node.fieldNames().forEachRemaining(n -> out.add(prefix + n));
+        return String.join(", ", out);
+    }
+
 }
