@@ -121,6 +121,10 @@ public final class BpeTrainer {
                 progress.accept(String.format("merge %,d/%,d  count %,d  %.1fs", done, merges, top.count, (System.nanoTime() - t0) / 1e9));
             }
         }
+        if (done < merges && progress != null) {
+            progress.accept(String.format("the corpus has no pairs left after %,d merges: vocabulary is %,d, not %,d",
+                    done, 256 + done + specials.size(), vocabSize));
+        }
         byte[][] ordinary = tokens.toArray(new byte[0][]);
         Map<String, Integer> sp = new LinkedHashMap<>();
         for (String s : specials) sp.put(s, ordinary.length + sp.size());
