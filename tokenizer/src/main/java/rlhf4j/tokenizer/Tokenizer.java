@@ -180,7 +180,7 @@ public final class Tokenizer {
 
     /**
      * Encodes one long text on several threads. The text is cut only where every pre-tokenizer
-     * we know ends a pre-token (after a newline that a letter follows), so the ids equal
+     * we know ends a pre-token ({@link KnownSplitter#isSafeCut}), so the ids equal
      * {@link #encode(String)}'s.
      */
     public int[] encodeParallel(String text, int threads) {
@@ -191,7 +191,7 @@ public final class Tokenizer {
         int start = 0;
         while (start < t.length()) {
             int end = Math.min(t.length(), start + chunk);
-            while (end < t.length() && !(t.charAt(end - 1) == '\n' && Character.isLetter(t.charAt(end)))) end++;
+            while (end < t.length() && !KnownSplitter.isSafeCut(t, end)) end++;
             cuts.add(new int[]{start, end});
             start = end;
         }
