@@ -169,11 +169,16 @@ public final class Tokenizer {
 
     /** Encodes many texts (no special tokens) on the given number of threads; result i is text i's ids. */
     public int[][] encodeAll(List<String> texts, int threads) {
+        return encodeAll(texts, Set.of(), threads);
+    }
+
+    /** Encodes many texts recognising the allowed special tokens (null: all) on the given number of threads. */
+    public int[][] encodeAll(List<String> texts, Set<String> allowed, int threads) {
         int[][] result = new int[texts.size()][];
         int block = 256; // texts per task: short lines would otherwise cost more in hand-offs than in encoding
         int n = texts.size();
         ParallelChunks.run((n + block - 1) / block, threads, b -> {
-            for (int i = b * block, e = Math.min(n, i + block); i < e; i++) result[i] = encode(texts.get(i));
+            for (int i = b * block, e = Math.min(n, i + block); i < e; i++) result[i] = encode(texts.get(i), allowed);
         });
         return result;
     }
