@@ -18,7 +18,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 
 /** {@code rlhf4j tokenizer encode}: one line of text (or JSONL {"text": ...}) in, one JSON array of ids out. */
-@Command(name = "encode", description = "Encode stdin line by line (plain text or JSONL {\"text\": ...}); prints a JSON array of ids per line.")
+@Command(name = "encode", mixinStandardHelpOptions = true, description = "Encode stdin line by line (plain text or JSONL {\"text\": ...}); prints a JSON array of ids per line.")
 final class TokenizerEncodeCommand implements Callable<Integer> {
     enum Format { auto, text, jsonl }
 
@@ -26,7 +26,7 @@ final class TokenizerEncodeCommand implements Callable<Integer> {
     String tokenizer;
 
     @Option(names = "--format", defaultValue = "auto",
-            description = "text, jsonl, or auto (a line starting with '{' is JSON). Default: ${DEFAULT-VALUE}.")
+            description = "text, jsonl, or auto (jsonl if the first line is a JSON object with \"text\"). Default: ${DEFAULT-VALUE}.")
     Format format;
 
     @Option(names = "--allow-special", description = "Recognise special tokens such as <|endoftext|> in the text.")
@@ -48,7 +48,8 @@ final class TokenizerEncodeCommand implements Callable<Integer> {
         for (String line; (line = in.readLine()) != null; ) {
             lineNo++;
             String text = line;
-            if (format == Format.jsonl || format == Format.auto && line.startsWith("{")) {
+            if (format == Format.auto && !line.isBlank()) format = looksLikeJsonl(json, line) ? Format.jsonl : Format.text;
+            if (format == Format.jsonl) {
                 try {
                     JsonNode t = json.readTree(line).get("text");
                     if (t == null || !t.isTextual()) throw new IllegalArgumentException("expected an object with a string field \"text\"");
@@ -66,6 +67,16 @@ final class TokenizerEncodeCommand implements Callable<Integer> {
         flush(tok, batch, out);
         out.flush();
         return 0;
+    }
+
+    private static boolean looksLikeJsonl(ObjectMapper json, String line) {
+        if (!line.startsWith("{")) return false;
+        try {
+            JsonNode n = json.readTree(line);
+            return n != null && n.has("text");
+        } catch (Exception e) {
+            return false;
+        }
     }
 
     private void flush(Tokenizer tok, List<String> batch, BufferedWriter out) throws java.io.IOException {

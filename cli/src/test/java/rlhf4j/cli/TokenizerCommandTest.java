@@ -48,7 +48,7 @@ class TokenizerCommandTest {
         assertThat(train.err()).contains("no pairs left after 19 merges");
         assertThat(out.resolve("tokenizer.json")).exists();
 
-        Run enc = run("The cat sat.\n{\"text\": \"on the log <|end|>\"}\n", "tokenizer", "encode", "--tokenizer", out.toString());
+        Run enc = run("{\"text\": \"The cat sat.\"}\n{\"text\": \"on the log <|end|>\"}\n", "tokenizer", "encode", "--tokenizer", out.toString());
         assertThat(enc.code()).as(enc.err()).isZero();
         String[] lines = enc.out().split("\n");
         assertThat(lines).hasSize(2).allMatch(l -> l.startsWith("[") && l.endsWith("]"));
@@ -56,6 +56,9 @@ class TokenizerCommandTest {
         Run dec = run(enc.out(), "tokenizer", "decode", "--tokenizer", out.toString());
         assertThat(dec.code()).as(dec.err()).isZero();
         assertThat(dec.out()).isEqualTo("The cat sat.\non the log <|end|>\n");
+        Run plain = run("{ not json\nThe cat sat.\n", "tokenizer", "encode", "--tokenizer", out.toString());
+        assertThat(plain.code()).as(plain.err()).isZero(); // first line is not JSONL: the stream is plain text
+        assertThat(plain.out().split("\n")[1]).isEqualTo(lines[0]);
     }
 
     @Test
@@ -64,7 +67,7 @@ class TokenizerCommandTest {
         Files.writeString(corpus, "hello world\n".repeat(50));
         Path out = dir.resolve("t");
         assertThat(run("", "tokenizer", "train", "--input", corpus.toString(), "--vocab-size", "270", "--out", out.toString()).code()).isZero();
-        Run enc = run("fine\n{\"text\": 1}\n", "tokenizer", "encode", "--tokenizer", out.toString());
+        Run enc = run("{\"text\": \"fine\"}\n{\"text\": 1}\n", "tokenizer", "encode", "--tokenizer", out.toString());
         assertThat(enc.code()).isNotZero();
         assertThat(enc.err()).contains("stdin line 2");
         Run dec = run("[1,2]\n[3,\"x\"]\n", "tokenizer", "decode", "--tokenizer", out.toString());
