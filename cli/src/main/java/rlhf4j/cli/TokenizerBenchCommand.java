@@ -12,7 +12,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code rlhf4j tokenizer bench}: encoding MB/s on a text file, 1 thread and N threads, as JSON lines. */
-@Command(name = "bench", description = "Encoding speed (MB/s of UTF-8 input) on a file: whole text and line by line, 1 and N threads.")
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Encoding speed (MB/s of UTF-8 input) on a file: whole text and line by line, 1 and N threads.")
 final class TokenizerBenchCommand implements Callable<Integer> {
     @Option(names = "--tokenizer", required = true, description = TokenizerCommand.TOKENIZER_HELP)
     String tokenizer;

@@ -4,7 +4,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code rlhf4j tokenizer ...}: train, apply and measure byte-level BPE tokenizers. */
-@Command(name = "tokenizer", description = "Train, encode, decode and benchmark byte-level BPE tokenizers.",
+@Command(name = "tokenizer", mixinStandardHelpOptions = true, description = "Train, encode, decode and benchmark byte-level BPE tokenizers.",
         subcommands = {TokenizerTrainCommand.class, TokenizerEncodeCommand.class, TokenizerDecodeCommand.class,
                 TokenizerBenchCommand.class})
 final class TokenizerCommand implements Runnable {

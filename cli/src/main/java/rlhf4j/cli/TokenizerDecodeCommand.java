@@ -15,7 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 
 /** {@code rlhf4j tokenizer decode}: one JSON array of ids per line in, the text out. */
-@Command(name = "decode", description = "Decode stdin: one JSON array of ids per line; prints the text of each.")
+@Command(name = "decode", mixinStandardHelpOptions = true, description = "Decode stdin: one JSON array of ids per line; prints the text of each.")
 final class TokenizerDecodeCommand implements Callable<Integer> {
     @Option(names = "--tokenizer", required = true, description = TokenizerCommand.TOKENIZER_HELP)
     String tokenizer;

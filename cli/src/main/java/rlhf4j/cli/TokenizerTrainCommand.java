@@ -15,7 +15,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code rlhf4j tokenizer train}: byte-level BPE from .txt or JSONL files; writes DIR/tokenizer.json. */
-@Command(name = "train", description = "Train a byte-level BPE tokenizer on .txt files or JSONL {\"text\": ...} files.")
+@Command(name = "train", mixinStandardHelpOptions = true, description = "Train a byte-level BPE tokenizer on .txt files or JSONL {\"text\": ...} files.")
 final class TokenizerTrainCommand implements Callable<Integer> {
     @Option(names = "--input", arity = "1..*", required = true, description = "Input files (.txt, or .jsonl with a \"text\" field).")
     List<Path> inputs;

@@ -26,10 +26,10 @@ public final class BpeTrainer {
     private final int[][] words;   // distinct pre-token -> its symbols (token ids); rewritten by merges
     private final int[] lengths;   // live symbol count per word
     private final long[] weights;  // occurrences of each pre-token
-    private final Map<Long, long[]> pairCount = new HashMap<>();
-    private final Map<Long, IntList> pairWords = new HashMap<>();
+    private final PairTable pairs;
     private final int[] stamp;
     private int stampNow;
+    private int[] pushed = new int[1 << 16]; // pair slot -> stamp of its last push
 
     private record Candidate(long count, int left, int right) {}
 
@@ -39,6 +39,7 @@ public final class BpeTrainer {
         lengths = new int[n];
         weights = new long[n];
         stamp = new int[n];
+        pairs = new PairTable(1 << 16);
         // sort for determinism (HashMap order depends on insertion history)
         String[] keys = preTokens.keySet().toArray(new String[0]);
         Arrays.sort(keys);
@@ -53,18 +54,13 @@ public final class BpeTrainer {
         }
     }
 
-    private static long key(int a, int b) { return ((long) a << 32) | (b & 0xffffffffL); }
-
-    private void add(int a, int b, long delta, int word) {
-        long k = key(a, b);
-        long[] c = pairCount.computeIfAbsent(k, x -> new long[1]);
-        c[0] += delta;
-        if (delta > 0) pairWords.computeIfAbsent(k, x -> new IntList(4)).add(word);
+    private int add(int a, int b, long delta, int word) {
+        return pairs.add(PairTable.key(a, b), delta, word);
     }
 
     private long count(int a, int b) {
-        long[] c = pairCount.get(key(a, b));
-        return c == null ? 0 : c[0];
+        int s = pairs.find(PairTable.key(a, b));
+        return s < 0 ? 0 : pairs.count(s);
     }
 
     /**
@@ -81,12 +77,13 @@ public final class BpeTrainer {
 
         PriorityQueue<Candidate> heap = new PriorityQueue<>((x, y) -> x.count != y.count ? Long.compare(y.count, x.count)
                 : x.left != y.left ? Integer.compare(x.left, y.left) : Integer.compare(x.right, y.right));
-        for (var e : pairCount.entrySet()) {
-            if (e.getValue()[0] > 0) heap.add(new Candidate(e.getValue()[0], (int) (e.getKey() >>> 32), (int) (long) e.getKey()));
+        for (int s = 0; s < pairs.size(); s++) {
+            if (pairs.count(s) > 0) heap.add(new Candidate(pairs.count(s), PairTable.left(pairs.key(s)), PairTable.right(pairs.key(s))));
         }
         long t0 = System.nanoTime();
+        if (progress != null) progress.accept(String.format("%,d distinct pairs; merging", heap.size()));
         int done = 0;
-        List<Long> grown = new ArrayList<>();
+        IntList grown = new IntList();
         while (done < merges && !heap.isEmpty()) {
             Candidate top = heap.poll();
             long now = count(top.left, top.right);
@@ -110,13 +107,23 @@ public final class BpeTrainer {
             }
             grown.clear();
             applyMerge(top.left, top.right, id, grown);
-            for (long k : grown) {
-                long c = pairCount.get(k)[0];
-                if (c > 0) heap.add(new Candidate(c, (int) (k >>> 32), (int) k));
+            stampNow++; // pushes each grown pair once
+            for (int g = 0; g < grown.size(); g++) {
+                int slot = grown.get(g);
+                if (pushed.length <= slot) pushed = Arrays.copyOf(pushed, Math.max(slot + 1, pushed.length * 2));
+                if (pushed[slot] == stampNow) continue;
+                pushed[slot] = stampNow;
+                long c = pairs.count(slot);
+                long k = pairs.key(slot);
+                if (c > 0) heap.add(new Candidate(c, PairTable.left(k), PairTable.right(k)));
             }
             if (progress != null && existing == null && (done % 1000 == 0 || done == merges)) {
                 progress.accept(String.format("merge %,d/%,d  count %,d  %.1fs", done, merges, top.count, (System.nanoTime() - t0) / 1e9));
             }
+        }
+        if (done < merges && progress != null) {
+            progress.accept(String.format("the corpus has no pairs left after %,d merges: vocabulary is %,d, not %,d",
+                    done, 256 + done + specials.size(), vocabSize));
         }
         byte[][] ordinary = tokens.toArray(new byte[0][]);
         Map<String, Integer> sp = new LinkedHashMap<>();
@@ -125,9 +132,9 @@ public final class BpeTrainer {
     }
 
     /** Replaces every (a, b) in the words that hold it by c, keeping pair counts exact. */
-    private void applyMerge(int a, int b, int c, List<Long> grown) {
-        long k = key(a, b);
-        IntList ws = pairWords.remove(k);
+    private void applyMerge(int a, int b, int c, IntList grown) {
+        int slot = pairs.find(PairTable.key(a, b));
+        IntList ws = slot < 0 ? null : pairs.takeWords(slot);
         if (ws == null) return;
         stampNow++;
         for (int wi = 0; wi < ws.size(); wi++) {
@@ -144,14 +151,12 @@ public final class BpeTrainer {
                     if (out > 0) {
                         int left = s[out - 1];
                         add(left, a, -f, w);
-                        add(left, c, f, w);
-                        grown.add(key(left, c));
+                        grown.add(add(left, c, f, w));
                     }
                     if (i + 2 < n) {
                         int right = s[i + 2];
                         add(b, right, -f, w);
-                        add(c, right, f, w);
-                        grown.add(key(c, right));
+                        grown.add(add(c, right, f, w));
                     }
                     s[out++] = c;
                     i += 2;

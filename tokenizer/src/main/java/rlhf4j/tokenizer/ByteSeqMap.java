@@ -15,6 +15,11 @@ final class ByteSeqMap {
     private final long[] slots;    // (hash << 32) | id, or EMPTY
     private final int mask;
     private final int size;
+    // Sequences of up to 7 bytes (most tokens, and most merge candidates) are packed into a long
+    // with their length in the top byte and looked up in a table of (key, id) pairs side by side:
+    // one memory access, no hashing loop, no pointer chase to the token's bytes.
+    private final long[] shortTable; // [2*i] = packed key (0 = empty), [2*i+1] = id
+    private final int shortMask;
 
     /** @param tokens id -> token bytes; null entries (e.g. special tokens) are not looked up */
     ByteSeqMap(byte[][] tokens) {
@@ -35,12 +40,43 @@ final class ByteSeqMap {
             slots[i] = ((long) h << 32) | id;
         }
         size = n;
+        int shortCap = Integer.highestOneBit(Math.max(16, n * 2)) << 1;
+        shortTable = new long[shortCap * 2];
+        shortMask = shortCap - 1;
+        for (int id = 0; id < tokens.length; id++) {
+            byte[] t = tokens[id];
+            if (t == null || t.length > 7 || t.length == 0) continue;
+            long k = pack(t, 0, t.length);
+            int i = shortSlot(k);
+            while (shortTable[2 * i] != 0) i = (i + 1) & shortMask;
+            shortTable[2 * i] = k;
+            shortTable[2 * i + 1] = id;
+        }
+    }
+
+    private static long pack(byte[] b, int from, int to) {
+        long k = (long) (to - from) << 56;
+        for (int i = from, shift = 0; i < to; i++, shift += 8) k |= (b[i] & 0xffL) << shift;
+        return k;
+    }
+
+    private int shortSlot(long k) {
+        return (int) ((k * 0x9E3779B97F4A7C15L) >>> 40) & shortMask;
     }
 
     int size() { return size; }
 
     /** Id of {@code bytes[from, to)}, or -1 when it is not a token. */
     int get(byte[] bytes, int from, int to) {
+        int len0 = to - from;
+        if (len0 <= 7 && len0 > 0 && shortTable != null) {
+            long k = pack(bytes, from, to);
+            for (int i = shortSlot(k); ; i = (i + 1) & shortMask) {
+                long s = shortTable[2 * i];
+                if (s == k) return (int) shortTable[2 * i + 1];
+                if (s == 0) return -1;
+            }
+        }
         int h = hash(bytes, from, to);
         int i = spread(h) & mask;
         int len = to - from;

@@ -82,6 +82,9 @@ public final class HfTokenizerJson {
                 merges.add(ByteLevel.encode(Arrays.copyOf(b, cut)) + " " + ByteLevel.encode(Arrays.copyOfRange(b, cut, b.length)));
             }
         }
+        // Special tokens sit in the vocab too (as in GPT-2's file): Hugging Face then keeps their ids
+        // even where they leave gaps, instead of numbering added tokens from the vocab's size.
+        for (var e : tok.specialTokens().entrySet()) vocab.put(e.getKey(), e.getValue());
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try (OutputStream out = Files.newOutputStream(tmp)) {
             JSON.writerWithDefaultPrettyPrinter().writeValue(out, root);

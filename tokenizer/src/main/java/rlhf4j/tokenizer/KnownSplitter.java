@@ -37,6 +37,16 @@ abstract sealed class KnownSplitter {
                 || c >= 0x2000 && c <= 0x200A || c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000;
     }
 
+    /**
+     * Whether every pattern we know ends a pre-token at p, so text may be cut there and the parts
+     * encoded apart: a lone newline (no white space before it) followed by a letter. (After "  \n"
+     * GPT-2's {@code \s+(?!\S)} would split the run differently at the end of a part.)
+     */
+    static boolean isSafeCut(CharSequence t, int p) {
+        return p >= 2 && p < t.length() && t.charAt(p - 1) == '\n' && (BMP[t.charAt(p - 2)] & S) == 0
+                && Character.isLetter(t.charAt(p));
+    }
+
     static int bits(int cp) {
         return cp < 0x10000 ? BMP[cp] : compute(cp);
     }

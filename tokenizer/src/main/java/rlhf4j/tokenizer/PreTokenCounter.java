@@ -18,8 +18,8 @@ import java.util.regex.Pattern;
 
 /**
  * Streams a corpus and counts its distinct pre-tokens: memory grows with the number of distinct
- * pre-tokens, not with the corpus. Plain text files are read in blocks cut after a newline that a
- * letter follows (a pre-token boundary for every pattern we know); a JSONL file gives one document
+ * pre-tokens, not with the corpus. Plain text files are read in blocks cut where every pattern we
+ * know ends a pre-token ({@link KnownSplitter#isSafeCut}); a JSONL file gives one document
  * per line's {@code "text"}.
  */
 public final class PreTokenCounter {
@@ -124,7 +124,7 @@ public final class PreTokenCounter {
         if (!all) {
             cut = -1;
             for (int i = block.length() - 1; i > 0; i--) {
-                if (block.charAt(i - 1) == '\n' && Character.isLetter(block.charAt(i))) { cut = i; break; }
+                if (KnownSplitter.isSafeCut(block, i)) { cut = i; break; }
             }
             if (cut < 0) return; // no safe cut yet: keep reading
         }

@@ -169,14 +169,23 @@ public final class Tokenizer {
 
     /** Encodes many texts (no special tokens) on the given number of threads; result i is text i's ids. */
     public int[][] encodeAll(List<String> texts, int threads) {
+        return encodeAll(texts, Set.of(), threads);
+    }
+
+    /** Encodes many texts recognising the allowed special tokens (null: all) on the given number of threads. */
+    public int[][] encodeAll(List<String> texts, Set<String> allowed, int threads) {
         int[][] result = new int[texts.size()][];
-        ParallelChunks.run(texts.size(), threads, i -> result[i] = encode(texts.get(i)));
+        int block = 256; // texts per task: short lines would otherwise cost more in hand-offs than in encoding
+        int n = texts.size();
+        ParallelChunks.run((n + block - 1) / block, threads, b -> {
+            for (int i = b * block, e = Math.min(n, i + block); i < e; i++) result[i] = encode(texts.get(i), allowed);
+        });
         return result;
     }
 
     /**
      * Encodes one long text on several threads. The text is cut only where every pre-tokenizer
-     * we know ends a pre-token (after a newline that a letter follows), so the ids equal
+     * we know ends a pre-token ({@link KnownSplitter#isSafeCut}), so the ids equal
      * {@link #encode(String)}'s.
      */
     public int[] encodeParallel(String text, int threads) {
@@ -187,7 +196,7 @@ public final class Tokenizer {
         int start = 0;
         while (start < t.length()) {
             int end = Math.min(t.length(), start + chunk);
-            while (end < t.length() && !(t.charAt(end - 1) == '\n' && Character.isLetter(t.charAt(end)))) end++;
+            while (end < t.length() && !KnownSplitter.isSafeCut(t, end)) end++;
             cuts.add(new int[]{start, end});
             start = end;
         }

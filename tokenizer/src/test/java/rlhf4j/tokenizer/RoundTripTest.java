@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * decode(encode(s)) == s for every well-formed string; the bytes round-trip exactly for every
  * string, lone surrogates standing for U+FFFD (as in tiktoken).
  */
-class RoundTripProperties {
+class RoundTripTest {
     private static final Tokenizer[] TOKENIZERS = {
             Fixtures.subsetTokenizer(Encoding.GPT2),
             Fixtures.subsetTokenizer(Encoding.CL100K_BASE),
