@@ -28,9 +28,8 @@ final class TinyRm {
     }
 
     /**
-     * Questions "where does NAME live?" with K answers "in TOWN."; the gold fact is the prompt's
-     * own town (the first letter of the name repeated), so an answer that states it wins and the
-     * others tie below it — unless several answers state it.
+     * Questions "where does NAME live?" with K answers "in TOWN."; the gold fact is that everyone
+     * lives in "xxton", so the answer that states it wins and the others tie below it.
      */
     static List<Comparison> data(int n, int k, long seed) {
         Rng rng = new Rng(seed);
@@ -43,9 +42,9 @@ final class TinyRm {
             int goldAt = rng.nextInt(k);
             List<Integer> good = new ArrayList<>(), bad = new ArrayList<>();
             for (int j = 0; j < k; j++) {
-                char town = j == goldAt ? c : letters.charAt(rng.nextInt(letters.length()));
+                char town = j == goldAt ? 'x' : letters.charAt(rng.nextInt(letters.length()));
                 responses.add("in " + town + town + "ton.");
-                (town == c ? good : bad).add(j);
+                (town == 'x' ? good : bad).add(j);
             }
             List<int[]> tiers = new ArrayList<>();
             tiers.add(good.stream().mapToInt(Integer::intValue).toArray());
