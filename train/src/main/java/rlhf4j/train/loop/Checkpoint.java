@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32;
+import rlhf4j.model.ScalarHead;
 import rlhf4j.model.io.AtomicFiles;
 import rlhf4j.model.io.ModelIO;
 import rlhf4j.model.io.Safetensors;
@@ -20,7 +21,7 @@ import rlhf4j.tensor.Tensor;
 import rlhf4j.train.optim.AdamW;
 
 /**
- * A run folder's resumable state: model.safetensors + config.json, optimizer.safetensors (AdamW
+ * A run folder's resumable state: model.safetensors (with the stage's scalar head, if any) + config.json, optimizer.safetensors (AdamW
  * moments) and trainer_state.json. Each file is written atomically; trainer_state.json goes last
  * and records the checksums of the other two, so a checkpoint cut short by a crash is detected
  * on resume instead of silently mixing two steps.
@@ -42,7 +43,7 @@ public final class Checkpoint {
     }
 
     public static void save(Path dir, Stage stage, AdamW optimizer, State state) {
-        ModelIO.save(stage.model(), dir);
+        ModelIO.save(stage.model(), stage.scalarHead(), dir);
         Map<String, Tensor> moments = new LinkedHashMap<>();
         Map<String, int[]> shapes = new LinkedHashMap<>();
         for (Tensor p : optimizer.params()) shapes.put(p.name(), p.shape());
@@ -82,6 +83,11 @@ public final class Checkpoint {
                     + "start the run again without --resume or restore the folder from a backup");
         }
         ModelIO.loadWeights(stage.model(), dir.resolve(ModelIO.WEIGHTS));
+        ScalarHead head = stage.scalarHead();
+        if (head != null) {
+            float[] saved = ModelIO.loadScalarHead(dir, head.dModel()).weight().data();
+            System.arraycopy(saved, 0, head.weight().data(), 0, saved.length);
+        }
         Map<String, float[]> moments = new LinkedHashMap<>();
         try (Safetensors.Reader r = Safetensors.open(dir.resolve(OPTIMIZER))) {
             for (String name : r.entries().keySet()) moments.put(name, r.floats(name));

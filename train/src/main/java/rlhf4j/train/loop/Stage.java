@@ -3,6 +3,7 @@ package rlhf4j.train.loop;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Map;
+import rlhf4j.model.ScalarHead;
 import rlhf4j.model.Transformer;
 import rlhf4j.tensor.Tape;
 import rlhf4j.tensor.Tensor;
@@ -17,6 +18,14 @@ public interface Stage {
 
     /** The model being trained (saved at every checkpoint). */
     Transformer model();
+
+    /**
+     * A scalar head trained along with the model (reward and value models), or null. Checkpoints
+     * save it as {@code score.weight} next to the model's weights and restore it on resume.
+     */
+    default ScalarHead scalarHead() {
+        return null;
+    }
 
     /** The tensors the optimizer updates (usually all of the model's parameters). */
     List<Tensor> trainable();

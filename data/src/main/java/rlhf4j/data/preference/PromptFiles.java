@@ -1,0 +1,63 @@
+package rlhf4j.data.preference;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Prompts to sample answers for, JSONL: {@code {"prompt": ...}} (the world's rl_prompts.jsonl and
+ * eval.jsonl), or {@code {"messages": [...]}} whose last user turn is taken as the prompt (so an
+ * SFT file's questions can be reused; a trailing assistant turn is ignored).
+ */
+public final class PromptFiles {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private PromptFiles() {
+    }
+
+    public static List<String> read(Path file) {
+        List<String> out = new ArrayList<>();
+        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            int lineNo = 0;
+            for (String line; (line = r.readLine()) != null; ) {
+                lineNo++;
+                if (line.isBlank()) continue;
+                try {
+                    out.add(prompt(JSON.readTree(line)));
+                } catch (JsonProcessingException e) {
+                    throw new IllegalArgumentException(file + " line " + lineNo + ": not valid JSON (" + e.getOriginalMessage() + ")");
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(file + " line " + lineNo + ": " + e.getMessage());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        if (out.isEmpty()) throw new IllegalArgumentException(file + " holds no prompts");
+        return out;
+    }
+
+    static String prompt(JsonNode o) {
+        if (!o.isObject()) throw new IllegalArgumentException("expected a JSON object");
+        JsonNode p = o.get("prompt");
+        if (p != null) {
+            if (!p.isTextual()) throw new IllegalArgumentException("'prompt' must be a string");
+            return p.asText();
+        }
+        JsonNode ms = o.get("messages");
+        if (ms == null || !ms.isArray()) throw new IllegalArgumentException("expected 'prompt' or a 'messages' list");
+        for (int i = ms.size() - 1; i >= 0; i--) {
+            JsonNode m = ms.get(i);
+            if ("user".equals(m.path("role").asText()) && m.path("content").isTextual()) return m.get("content").asText();
+        }
+        throw new IllegalArgumentException("'messages' has no user turn");
+    }
+}

@@ -1,0 +1,2 @@
+/** Preference data for reward modeling: pairwise and K-wise comparisons, with ties. */
+package rlhf4j.data.preference;
