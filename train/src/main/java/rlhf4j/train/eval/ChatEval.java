@@ -39,6 +39,13 @@ public final class ChatEval {
             }
             return m;
         }
+
+        /** {@link #metrics} plus greedy accuracy per question type, as "greedy_accuracy.TYPE". */
+        public Map<String, Double> detailed() {
+            Map<String, Double> m = metrics();
+            greedy.summary().accuracyByType().forEach((type, acc) -> m.put("greedy_accuracy." + type, acc));
+            return m;
+        }
     }
 
     /** How answers are generated. */

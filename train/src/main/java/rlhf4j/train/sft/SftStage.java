@@ -132,6 +132,20 @@ public final class SftStage implements Stage {
         return out;
     }
 
+    /** {@link #evaluate} plus the judge's per-type accuracies ("greedy_accuracy.TYPE"), for the report. */
+    public Map<String, Double> evaluateDetailed() {
+        Map<String, Double> out = evaluate();
+        if (lastChat != null) out.putAll(lastChat.detailed());
+        return out;
+    }
+
+    /** The last evaluation with per-type accuracies, without recomputing (empty before the first). */
+    public Map<String, Double> lastDetailed(Map<String, Double> metrics) {
+        Map<String, Double> out = new LinkedHashMap<>(metrics);
+        if (lastChat != null) out.putAll(lastChat.detailed());
+        return out;
+    }
+
     /** Mean loss per trained token over the held-out conversations. */
     public double heldOutLoss() {
         double nats = 0;
