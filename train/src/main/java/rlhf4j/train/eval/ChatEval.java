@@ -20,13 +20,21 @@ import rlhf4j.tokenizer.Tokenizer;
  * Asks a model the world's held-out questions in the chat format (prompt ending in
  * {@code <|assistant|>}, generation stopped at {@code <|end|>}) and has the gold judge score the
  * answers: once greedy, once sampled. Reported per mode: the judge's mean score, exact-fact accuracy
- * (the judge's {@code correct}), and the stop rate — answers that said {@code <|end|>} within the
+ * (the judge's {@code correct}), the same on the questions whose answer the corpus states (not
+ * {@link #DERIVED} by arithmetic), and the stop rate — answers that said {@code <|end|>} within the
  * token limit.
  */
 public final class ChatEval {
     /** Scores of one decoding mode, and a few answers to show. */
-    public record ModeResult(String mode, JudgeSummary summary, double stopRate, List<String[]> examples) {
+    public record ModeResult(String mode, JudgeSummary summary, double statedAccuracy, double stopRate, List<String[]> examples) {
     }
+
+    /**
+     * Question types whose answer the corpus never states as such (it takes arithmetic on stated
+     * facts: an age in N years, a difference of ages, a sum of pets); every other type asks for a
+     * fact the corpus states in so many words.
+     */
+    public static final Set<String> DERIVED = Set.of("age_future", "age_diff", "pets_total");
 
     public record Result(ModeResult greedy, ModeResult sampled) {
         /** Flat metrics: greedy_score, greedy_accuracy, greedy_stop_rate, sampled_... */
@@ -35,6 +43,7 @@ public final class ChatEval {
             for (ModeResult r : List.of(greedy, sampled)) {
                 m.put(r.mode() + "_score", r.summary().meanTotal());
                 m.put(r.mode() + "_accuracy", r.summary().accuracy());
+                m.put(r.mode() + "_stated_accuracy", r.statedAccuracy());
                 m.put(r.mode() + "_stop_rate", r.stopRate());
             }
             return m;
@@ -102,6 +111,13 @@ public final class ChatEval {
                 if (examples.size() < 5) examples.add(new String[] {chunk.get(i).text(), answer});
             }
         }
-        return new ModeResult(name, JudgeSummary.of(scores), (double) stopped / Math.max(1, questions.size()), examples);
+        double stated = 0;
+        int nStated = 0;
+        for (GoldJudge.Score sc : scores) {
+            if (DERIVED.contains(sc.type())) continue;
+            stated += sc.correct();
+            nStated++;
+        }
+        return new ModeResult(name, JudgeSummary.of(scores), stated / Math.max(1, nStated), (double) stopped / Math.max(1, questions.size()), examples);
     }
 }

@@ -18,10 +18,12 @@ public final class SftReport {
 
     private static final String[][] ROWS = {
             {"val_loss", "held-out SFT loss (nats/token)"},
-            {"greedy_accuracy", "greedy: exact-fact accuracy"},
+            {"greedy_accuracy", "greedy: exact-fact accuracy, all questions"},
+            {"greedy_stated_accuracy", "greedy: accuracy on facts the corpus states"},
             {"greedy_score", "greedy: judge's mean score"},
             {"greedy_stop_rate", "greedy: stop rate (said <\\|end\\|>)"},
-            {"sampled_accuracy", "sampled: exact-fact accuracy"},
+            {"sampled_accuracy", "sampled: exact-fact accuracy, all questions"},
+            {"sampled_stated_accuracy", "sampled: accuracy on facts the corpus states"},
             {"sampled_score", "sampled: judge's mean score"},
             {"sampled_stop_rate", "sampled: stop rate"},
     };
@@ -59,7 +61,8 @@ public final class SftReport {
             md.append("\nGreedy accuracy by question type:\n\n| type | base | after SFT |\n|---|---:|---:|\n");
             for (String t : types) {
                 String k = "greedy_accuracy." + t;
-                md.append("| ").append(t).append(" | ").append(fmt(k, base.get(k))).append(" | ").append(fmt(k, after.get(k))).append(" |\n");
+                md.append("| ").append(t).append(ChatEval.DERIVED.contains(t) ? " (arithmetic)" : "")
+                        .append(" | ").append(fmt(k, base.get(k))).append(" | ").append(fmt(k, after.get(k))).append(" |\n");
             }
         }
         md.append("\n![loss](loss.png)\n");
