@@ -6,8 +6,9 @@ import picocli.CommandLine.Command;
 /** The {@code rlhf4j} command line: one subcommand per stage or tool. It wires; it does not compute. */
 @Command(name = "rlhf4j", mixinStandardHelpOptions = true, version = "rlhf4j 0.1.0",
         description = "Train, fine-tune and align a ChatGPT-style assistant end to end, in Java.",
-        subcommands = {WorldCommand.class, DataCommand.class, TokenizerCommand.class, PretrainCommand.class, LabelCommand.class, RewardCommand.class,
-                SampleCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {WorldCommand.class, DataCommand.class, TokenizerCommand.class, PretrainCommand.class,
+                SampleCommand.class, SftCommand.class, ChatCommand.class, GenerateCommand.class, LabelCommand.class,
+                RewardCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static void main(String[] args) {
         int code = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);

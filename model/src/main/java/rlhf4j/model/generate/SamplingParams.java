@@ -35,4 +35,8 @@ public record SamplingParams(float temperature, int topK, float topP, long seed)
     public SamplingParams withTopP(float p) {
         return new SamplingParams(temperature, topK, p, seed);
     }
+
+    public SamplingParams withSeed(long s) {
+        return new SamplingParams(temperature, topK, topP, s);
+    }
 }
