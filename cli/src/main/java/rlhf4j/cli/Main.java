@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "rlhf4j", mixinStandardHelpOptions = true, version = "rlhf4j 0.1.0",
         description = "Train, fine-tune and align a ChatGPT-style assistant end to end, in Java.",
         subcommands = {WorldCommand.class, DataCommand.class, TokenizerCommand.class, PretrainCommand.class,
-                SampleCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+                SampleCommand.class, ServeCommand.class, FeedbackCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static void main(String[] args) {
         int code = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
