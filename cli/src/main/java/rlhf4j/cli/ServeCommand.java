@@ -55,6 +55,8 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // Javalin and Jetty log every start step at INFO; the lines below say what a user needs
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
         Set<String> keys = new LinkedHashSet<>(apiKeys);
         String env = System.getenv("RLHF4J_API_KEYS");
         if (env != null) for (String k : env.split(",")) if (!k.isBlank()) keys.add(k.strip());

@@ -2,7 +2,7 @@
 "use strict";
 
 const $ = (id) => document.getElementById(id);
-let history = [];        // {role, content} of the finished turns
+let turns = [];        // {role, content} of the finished turns
 let controller = null;   // aborts the answer being streamed
 
 function settings() {
@@ -34,7 +34,7 @@ function bubble(role, text) {
 // thumbs under a finished answer; the conversation before it and the sampling are stored with the rating
 function addRating(b, before, answer, sampling, finish) {
   const meta = rl.el("div", "meta");
-  const up = rl.el("button", "", "👍"), down = rl.el("button", "", "👎");
+  const up = rl.el("button", "", "▲ good"), down = rl.el("button", "", "▼ bad");
   up.title = "good answer"; down.title = "bad answer";
   up.dataset.rating = "1"; down.dataset.rating = "-1";
   const note = rl.el("span", "", finish === "length" ? "(cut at max tokens)" : finish === "cancelled" ? "(stopped)" : "");
@@ -59,9 +59,9 @@ async function send() {
   const text = $("input").value.trim();
   if (!text || controller) return;
   $("input").value = "";
-  history.push({ role: "user", content: text });
+  turns.push({ role: "user", content: text });
   bubble("user", text);
-  const before = messagesFor(history.slice());
+  const before = messagesFor(turns.slice());
   const sampling = settings();
   const b = bubble("assistant", "");
   const body = b.querySelector(".body");
@@ -83,10 +83,10 @@ async function send() {
   controller = null;
   $("send").disabled = false; $("stop").disabled = true;
   if (b.className !== "msg error") {
-    history.push({ role: "assistant", content: answer });
+    turns.push({ role: "assistant", content: answer });
     addRating(b, before, answer, sampling, finish);
   } else {
-    history.pop();
+    turns.pop();
   }
 }
 
@@ -95,7 +95,7 @@ $("stop").onclick = () => { if (controller) controller.abort(); };
 $("input").addEventListener("keydown", (e) => {
   if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); send(); }
 });
-$("clear").onclick = () => { if (!controller) { history = []; $("conversation").textContent = ""; } };
+$("clear").onclick = () => { if (!controller) { turns = []; $("conversation").textContent = ""; } };
 $("temperature").oninput = () => { $("tval").textContent = $("temperature").value; };
 $("top_p").oninput = () => { $("pval").textContent = $("top_p").value; };
 $("apikey").value = rl.apiKey();

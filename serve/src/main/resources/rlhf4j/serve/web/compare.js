@@ -7,6 +7,7 @@ let choice = null;     // answer index, "tie" or "both_bad"
 let session = 0;       // comparisons saved from this page
 let promptIndex = null;
 let busy = false;
+let seq = 0;           // only the latest sampling request may fill the page
 
 function labeler() { return $("labeler").value.trim(); }
 
@@ -40,13 +41,17 @@ function select(value) {
 }
 
 async function sample(body) {
+  const mine = ++seq;
   busy = true;
+  document.body.dataset.ready = "0";
   draft = null; choice = null;
   $("save").disabled = true;
   $("answers").textContent = "";
   $("answers").appendChild(rl.el("div", "hint", "sampling answers…"));
   try {
-    draft = await rl.api("/api/compare/sample", body);
+    const d = await rl.api("/api/compare/sample", body);
+    if (mine !== seq) return; // a newer prompt was asked for meanwhile
+    draft = d;
     showPrompt(draft.prompt);
     const box = $("answers");
     box.textContent = "";
@@ -59,7 +64,9 @@ async function sample(body) {
       box.appendChild(a);
     });
     renderChoices(draft.responses.length);
+    document.body.dataset.ready = "1";
   } catch (e) {
+    if (mine !== seq) return;
     $("answers").textContent = "";
     $("answers").appendChild(rl.el("div", "msg error", "error: " + e.message));
   }
@@ -67,10 +74,12 @@ async function sample(body) {
 }
 
 async function next() {
+  const mine = ++seq;
   $("note").value = "";
   try {
     const q = labeler() ? "?labeler=" + encodeURIComponent(labeler()) : "";
     const n = await rl.api("/api/compare/next" + q);
+    if (mine !== seq) return;
     $("progress").textContent = (n.total ? n.done + " / " + n.total + " prompts judged" : "no prompt file") + " · " + session + " this session";
     if (n.prompt === null) {
       promptIndex = null;
