@@ -81,7 +81,7 @@ final class ServeCommand implements Callable<Integer> {
         System.out.println("  chat:        " + base + "/");
         System.out.println("  compare:     " + base + "/compare" + (promptSet.prompts().isEmpty() ? "" : " (" + promptSet.prompts().size() + " prompts)"));
         System.out.println("  OpenAI API:  " + base + "/v1  (chat/completions, completions, models)");
-        System.out.println("  feedback:    " + FeedbackStore.jdbcUrl(url) + " (schema v" + store.schemaVersion() + ")");
+        System.out.println("  feedback:    " + FeedbackStore.jdbcUrl(url).replaceAll("(?i)password=[^&;]*", "password=***") + " (schema v" + store.schemaVersion() + ")");
         if (!keys.isEmpty()) System.out.println("  API keys:    " + keys.size() + " (Authorization: Bearer KEY on /v1 and /api)");
 
         CountDownLatch stopped = new CountDownLatch(1);
