@@ -17,7 +17,7 @@ import rlhf4j.model.io.ModelIO;
 import rlhf4j.tensor.Parallel;
 import rlhf4j.tokenizer.Tokenizer;
 import rlhf4j.tokenizer.Tokenizers;
-import rlhf4j.train.config.ConfigTree;
+import rlhf4j.data.config.ConfigTree;
 import rlhf4j.train.loop.Trainer;
 import rlhf4j.train.sft.SftConfig;
 import rlhf4j.train.sft.SftReport;
