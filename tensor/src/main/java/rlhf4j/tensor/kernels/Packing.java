@@ -32,6 +32,16 @@ final class Packing {
                     for (; r < rows; r++) dst[d + r] = a[src + r];
                     for (; r < MR; r++) dst[d + r] = 0f;
                 }
+            } else if (rows == MR && L == 2 * MR && kc >= 2) {
+                // op(A)(i, p) = a[i*lda + p]: one gather collects steps p and p+1 of all MR rows
+                // (lane q reads row q % MR at step p + q / MR), already in packed order
+                int[] idx = gatherRowPairs(lda);
+                int src = aOff + (i0 + s) * lda + p0, p = 0;
+                for (; p + 2 <= kc; p += 2) FloatVector.fromArray(S, a, src + p, idx, 0).intoArray(dst, d + p * MR);
+                for (; p < kc; p++) {
+                    for (int r = 0; r < MR; r++) dst[d + p * MR + r] = a[src + r * lda + p];
+                }
+                d += kc * MR;
             } else {
                 // op(A)(i, p) = a[i*lda + p]: read each row along p, write every MR-th slot
                 for (int r = 0; r < rows; r++) {
@@ -69,6 +79,14 @@ final class Packing {
                         for (; j < NR; j++) dst[d + j] = 0f;
                     }
                 }
+            } else if (cols == NR) {
+                // op(B)(p, j) = b[j*ldb + p]: two gathers per step, each down L stored rows
+                int[] idx = gatherRows(ldb);
+                int src = bOff + (j0 + s) * ldb + p0, src2 = src + L * ldb;
+                for (int p = 0; p < kc; p++, d += NR) {
+                    FloatVector.fromArray(S, b, src + p, idx, 0).intoArray(dst, d);
+                    FloatVector.fromArray(S, b, src2 + p, idx, 0).intoArray(dst, d + L);
+                }
             } else {
                 // op(B)(p, j) = b[j*ldb + p]: read each stored row along p, write every NR-th slot
                 for (int j = 0; j < cols; j++) {
@@ -81,5 +99,28 @@ final class Packing {
                 d += kc * NR;
             }
         }
+    }
+    // Gather index maps, cached per thread for the last leading dimension seen (a call packs many
+    // strips with the same one).
+    private static final ThreadLocal<int[][]> MAPS = ThreadLocal.withInitial(() -> new int[][] {{-1}, new int[L], {-1}, new int[L]});
+
+    /** {0, ld, 2·ld, …}: lane j reads stored row j. */
+    private static int[] gatherRows(int ld) {
+        int[][] m = MAPS.get();
+        if (m[0][0] != ld) {
+            for (int j = 0; j < L; j++) m[1][j] = j * ld;
+            m[0][0] = ld;
+        }
+        return m[1];
+    }
+
+    /** Lane q reads row q % MR, column q / MR: two packed k steps of an MR-row strip. */
+    private static int[] gatherRowPairs(int ld) {
+        int[][] m = MAPS.get();
+        if (m[2][0] != ld) {
+            for (int q = 0; q < L; q++) m[3][q] = (q % MR) * ld + q / MR;
+            m[2][0] = ld;
+        }
+        return m[3];
     }
 }
