@@ -35,6 +35,8 @@ public final class VectorGemm implements MatmulBackend {
         final float[] a = new float[MC * KC];
         final float[] b = new float[NC * KC];
         final float[] tile = new float[MR * NR];
+        /** Gather index map for {@link Packing}. */
+        final int[] map = new int[MicroKernel.L];
         float[] rows = new float[0];
 
         float[] rows(int n) {
@@ -95,10 +97,10 @@ public final class VectorGemm implements MatmulBackend {
         for (int pc = 0; pc < k; pc += KC) {
             int kc = Math.min(KC, k - pc);
             boolean add = accumulate || pc > 0;
-            Packing.packB(b, bOff, ldb, transB, pc, kc, j0, nc, s.b);
+            Packing.packB(b, bOff, ldb, transB, pc, kc, j0, nc, s.b, s.map);
             for (int ic = i0; ic < i1; ic += MC) {
                 int mc = Math.min(MC, i1 - ic);
-                Packing.packA(a, aOff, lda, transA, ic, mc, pc, kc, s.a);
+                Packing.packA(a, aOff, lda, transA, ic, mc, pc, kc, s.a, s.map);
                 tiles(s, mc, nc, kc, c, cOff + ic * ldc + j0, ldc, add);
             }
         }
