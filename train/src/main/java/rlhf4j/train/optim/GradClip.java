@@ -78,7 +78,12 @@ public final class GradClip {
             acc0 = lo.fma(lo, acc0);
             acc1 = hi.fma(hi, acc1);
         }
-        double s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        // lanes summed in a fixed order: reduceLanes' order differs between the C2 intrinsic and the
+        // interpreter, so the norm would change the moment the method got compiled
+        double[] lanes = new double[D.length()]; // escape analysis keeps this off the heap
+        acc0.add(acc1).intoArray(lanes, 0);
+        double s = 0;
+        for (double l : lanes) s += l;
         for (; i < to; i++) s += (double) x[i] * x[i];
         return s;
     }
