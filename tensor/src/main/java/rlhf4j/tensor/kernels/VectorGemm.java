@@ -16,8 +16,9 @@ import rlhf4j.tensor.Parallel;
  * bit-identical results. Sizes: the packed B panel (KC×NC, 1 MiB) stays in a core's 2 MiB L2 while
  * each packed A strip (MR×KC, 8 KiB) sits in L1.
  *
- * <p>Few rows (m ≤ {@value #SMALL_M}, the decode step's GEMV) take {@link SmallGemm}: no packing of
- * B, dot products or row updates straight from the operands.
+ * <p>Few rows (m ≤ {@value #SMALL_M}, or ≤ {@value #SMALL_M_TRANS_B} with B transposed: the decode
+ * step's GEMV) take {@link SmallGemm}: no packing of B, dot products or row updates straight from
+ * the operands.
  */
 public final class VectorGemm implements MatmulBackend {
     // Block sizes; the system properties exist only for tuning on a new machine.
@@ -25,6 +26,11 @@ public final class VectorGemm implements MatmulBackend {
     static final int MC = roundUp(Integer.getInteger("rlhf4j.gemm.mc", 128), MR);
     static final int NC = roundUp(Integer.getInteger("rlhf4j.gemm.nc", 1024), NR);
     static final int SMALL_M = 4;
+    /**
+     * With B transposed (a Linear weight [n, k]) SmallGemm's dot-product blocks beat packing all of B
+     * up to this many rows (batched decode steps).
+     */
+    static final int SMALL_M_TRANS_B = 16;
     /** Below this many multiply-adds a single task does the whole job (forking costs more). */
     private static final long SERIAL_WORK = 1L << 18;
 
@@ -37,6 +43,8 @@ public final class VectorGemm implements MatmulBackend {
         final float[] tile = new float[MR * NR];
         /** Gather index map for {@link Packing}. */
         final int[] map = new int[MicroKernel.L];
+        /** SmallGemm's 4×4 block of dot-product accumulators on their way to the lane tree. */
+        final float[] acc = new float[16 * MicroKernel.L];
         float[] rows = new float[0];
 
         float[] rows(int n) {
@@ -60,7 +68,7 @@ public final class VectorGemm implements MatmulBackend {
                       float[] b, int bOff, int ldb, int strideB,
                       float[] c, int cOff, int ldc, int strideC,
                       boolean accumulate) {
-        if (m <= SMALL_M) {
+        if (m <= SMALL_M || (transB && m <= SMALL_M_TRANS_B)) {
             SmallGemm.sgemm(batch, transA, transB, m, n, k, a, aOff, lda, strideA, b, bOff, ldb, strideB,
                     c, cOff, ldc, strideC, accumulate);
             return;
