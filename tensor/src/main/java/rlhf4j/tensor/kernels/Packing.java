@@ -18,9 +18,11 @@ final class Packing {
 
     /**
      * op(A)[i0 : i0+mc, p0 : p0+kc] → dst as ceil(mc/MR) strips of kc×MR.
-     * A is stored [m, k] (lda) or, when {@code trans}, [k, m].
+     * A is stored [m, k] (lda) or, when {@code trans}, [k, m]. {@code map} is L ints of scratch for
+     * the gather index map.
      */
-    static void packA(float[] a, int aOff, int lda, boolean trans, int i0, int mc, int p0, int kc, float[] dst) {
+    static void packA(float[] a, int aOff, int lda, boolean trans, int i0, int mc, int p0, int kc, float[] dst, int[] map) {
+        if (!trans) gatherRowPairs(lda, map);
         int d = 0;
         for (int s = 0; s < mc; s += MR) {
             int rows = Math.min(MR, mc - s);
@@ -32,6 +34,16 @@ final class Packing {
                     for (; r < rows; r++) dst[d + r] = a[src + r];
                     for (; r < MR; r++) dst[d + r] = 0f;
                 }
+            } else if (rows == MR && L == 2 * MR && kc >= 2) {
+                // op(A)(i, p) = a[i*lda + p]: one gather collects steps p and p+1 of all MR rows
+                // (lane q reads row q % MR at step p + q / MR), already in packed order
+                int[] idx = map;
+                int src = aOff + (i0 + s) * lda + p0, p = 0;
+                for (; p + 2 <= kc; p += 2) FloatVector.fromArray(S, a, src + p, idx, 0).intoArray(dst, d + p * MR);
+                for (; p < kc; p++) {
+                    for (int r = 0; r < MR; r++) dst[d + p * MR + r] = a[src + r * lda + p];
+                }
+                d += kc * MR;
             } else {
                 // op(A)(i, p) = a[i*lda + p]: read each row along p, write every MR-th slot
                 for (int r = 0; r < rows; r++) {
@@ -48,9 +60,10 @@ final class Packing {
 
     /**
      * op(B)[p0 : p0+kc, j0 : j0+nc] → dst as ceil(nc/NR) strips of kc×NR.
-     * B is stored [k, n] (ldb) or, when {@code trans}, [n, k].
+     * B is stored [k, n] (ldb) or, when {@code trans}, [n, k]. {@code map}: as for packA.
      */
-    static void packB(float[] b, int bOff, int ldb, boolean trans, int p0, int kc, int j0, int nc, float[] dst) {
+    static void packB(float[] b, int bOff, int ldb, boolean trans, int p0, int kc, int j0, int nc, float[] dst, int[] map) {
+        if (trans) gatherRows(ldb, map);
         int d = 0;
         for (int s = 0; s < nc; s += NR) {
             int cols = Math.min(NR, nc - s);
@@ -69,6 +82,14 @@ final class Packing {
                         for (; j < NR; j++) dst[d + j] = 0f;
                     }
                 }
+            } else if (cols == NR) {
+                // op(B)(p, j) = b[j*ldb + p]: two gathers per step, each down L stored rows
+                int[] idx = map;
+                int src = bOff + (j0 + s) * ldb + p0, src2 = src + L * ldb;
+                for (int p = 0; p < kc; p++, d += NR) {
+                    FloatVector.fromArray(S, b, src + p, idx, 0).intoArray(dst, d);
+                    FloatVector.fromArray(S, b, src2 + p, idx, 0).intoArray(dst, d + L);
+                }
             } else {
                 // op(B)(p, j) = b[j*ldb + p]: read each stored row along p, write every NR-th slot
                 for (int j = 0; j < cols; j++) {
@@ -81,5 +102,16 @@ final class Packing {
                 d += kc * NR;
             }
         }
+    }
+    /** {0, ld, 2·ld, …} into map: lane j reads stored row j. */
+    private static int[] gatherRows(int ld, int[] map) {
+        for (int j = 0; j < L; j++) map[j] = j * ld;
+        return map;
+    }
+
+    /** Lane q reads row q % MR, column q / MR: two packed k steps of an MR-row strip. */
+    private static int[] gatherRowPairs(int ld, int[] map) {
+        for (int q = 0; q < L; q++) map[q] = (q % MR) * ld + q / MR;
+        return map;
     }
 }

@@ -4,6 +4,8 @@ import static rlhf4j.tensor.kernels.MicroKernel.L;
 import static rlhf4j.tensor.kernels.MicroKernel.S;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
 import rlhf4j.tensor.Parallel;
 
 /**
@@ -43,36 +45,191 @@ final class SmallGemm {
             }
             int bo = bOff + t * strideB, co = cOff + t * strideC;
             if (transB) {
-                for (int j = j0; j < j1; j++) {
-                    for (int i = 0; i < m; i++) {
-                        float s = dot(rows, i * k, b, bo + j * ldb, k);
-                        int ci = co + i * ldc + j;
-                        c[ci] = accumulate ? c[ci] + s : s;
-                    }
-                }
+                dotsTransB(rows, m, k, b, bo, ldb, c, co, ldc, j0, j1, accumulate);
             } else {
                 for (int i = 0; i < m; i++) rowTimesB(rows, i * k, k, b, bo, ldb, c, co + i * ldc, j0, j1, accumulate);
             }
         });
     }
 
-    /** Σ_p x[xi+p]·y[yi+p] with four vector accumulators, lanes summed in a fixed order. */
-    static float dot(float[] x, int xi, float[] y, int yi, int k) {
-        FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S), s2 = FloatVector.zero(S), s3 = FloatVector.zero(S);
-        int p = 0;
-        for (; p + 4 * L <= k; p += 4 * L) {
-            s0 = FloatVector.fromArray(S, x, xi + p).fma(FloatVector.fromArray(S, y, yi + p), s0);
-            s1 = FloatVector.fromArray(S, x, xi + p + L).fma(FloatVector.fromArray(S, y, yi + p + L), s1);
-            s2 = FloatVector.fromArray(S, x, xi + p + 2 * L).fma(FloatVector.fromArray(S, y, yi + p + 2 * L), s2);
-            s3 = FloatVector.fromArray(S, x, xi + p + 3 * L).fma(FloatVector.fromArray(S, y, yi + p + 3 * L), s3);
+    // Every c(i, j) of the transposed-B path is computed the same way, whichever group it falls in
+    // (so results do not depend on the column split): one vector accumulator over the k steps of
+    // whole vectors, its L lanes folded by the fixed halving tree of reduceTree, then the k tail
+    // added in order.
+    private static final VectorShuffle<Float> SWAP_QUARTERS = VectorShuffle.fromOp(S, l -> l ^ (L / 4));
+    private static final VectorShuffle<Float> SWAP_PAIRS = VectorShuffle.fromOp(S, l -> l ^ 2);
+    private static final VectorShuffle<Float> SWAP_LANES = VectorShuffle.fromOp(S, l -> l ^ 1);
+    private static final VectorShuffle<Float> SWAP_HALVES = VectorShuffle.fromOp(S, l -> l ^ (L / 2));
+    private static final VectorMask<Float> LOW_HALF = VectorMask.fromLong(S, (1L << (L / 2)) - 1);
+    /** Lanes whose index has the L/4 bit clear: the first quarter of each half. */
+    private static final VectorMask<Float> LOW_QUARTERS = VectorMask.fromValues(S, quarterBits());
+    /** The 4-output tree needs 16 lanes (two halves of two quarters of four). */
+    static final boolean TREE4 = L == 16;
+
+    private static boolean[] quarterBits() {
+        boolean[] m = new boolean[L];
+        for (int l = 0; l < L; l++) m[l] = (l & (L / 4)) == 0;
+        return m;
+    }
+
+    /** c(i, j) (+)= dot(x row i, b row j) for i in [0, m), j in [j0, j1); x rows are k apart. */
+    static void dotsTransB(float[] x, int m, int k, float[] b, int bo, int ldb,
+                           float[] c, int co, int ldc, int j0, int j1, boolean accumulate) {
+        float[] acc = VectorGemm.scratch().acc;
+        int j = j0;
+        if (TREE4) {
+            for (; j + 4 <= j1; j += 4) {
+                int i = 0;
+                for (; i + 4 <= m; i += 4) block4x4(acc, x, i, k, b, bo + j * ldb, ldb, c, co + i * ldc + j, ldc, accumulate);
+                for (; i < m; i++) block1x4(acc, x, i * k, k, b, bo + j * ldb, ldb, c, co + i * ldc + j, accumulate);
+            }
         }
-        for (; p + L <= k; p += L) s0 = FloatVector.fromArray(S, x, xi + p).fma(FloatVector.fromArray(S, y, yi + p), s0);
+        for (; j < j1; j++) {
+            for (int i = 0; i < m; i++) {
+                float s = dot(x, i * k, b, bo + j * ldb, k);
+                int ci = co + i * ldc + j;
+                c[ci] = accumulate ? c[ci] + s : s;
+            }
+        }
+    }
+
+    /** Σ_p x[xi+p]·y[yi+p]: one vector accumulator, the fixed lane tree, then the k tail in order. */
+    static float dot(float[] x, int xi, float[] y, int yi, int k) {
+        FloatVector acc = FloatVector.zero(S);
+        int kv = k - k % L;
+        for (int p = 0; p < kv; p += L) acc = FloatVector.fromArray(S, x, xi + p).fma(FloatVector.fromArray(S, y, yi + p), acc);
         float[] lanes = new float[L]; // escape analysis keeps this off the heap
-        s0.add(s1).add(s2.add(s3)).intoArray(lanes, 0);
-        float sum = 0f;
-        for (int l = 0; l < L; l++) sum += lanes[l];
-        for (; p < k; p++) sum = Math.fma(x[xi + p], y[yi + p], sum);
-        return sum;
+        acc.intoArray(lanes, 0);
+        return tail(x, xi, y, yi, kv, k, reduceTree(lanes));
+    }
+
+    /**
+     * The lane sum every path uses: halves added lane by lane, then quarters, then pairs, then the
+     * last two (l and l + L/2, then l + L/4, ...). {@link #reduce4} folds four vectors the same way.
+     */
+    static float reduceTree(float[] lanes) {
+        for (int w = L / 2; w >= 1; w /= 2) {
+            for (int l = 0; l < w; l++) lanes[l] = lanes[l] + lanes[l + w];
+        }
+        return lanes[0];
+    }
+
+    private static float tail(float[] x, int xi, float[] y, int yi, int kv, int k, float s) {
+        for (int p = kv; p < k; p++) s = Math.fma(x[xi + p], y[yi + p], s);
+        return s;
+    }
+
+    /**
+     * Folds the four accumulators stored at acc[o], acc[o+L], acc[o+2L], acc[o+3L] (outputs j..j+3)
+     * by the tree of {@link #reduceTree}, all at once, and writes the four sums to sums[0..3]. The
+     * accumulators travel through memory because a FloatVector argument to a call C2 declines to
+     * inline gets boxed (measured 5x slower).
+     */
+    static void reduce4(float[] acc, int o, float[] sums) {
+        FloatVector a = FloatVector.fromArray(S, acc, o), b = FloatVector.fromArray(S, acc, o + L);
+        FloatVector c = FloatVector.fromArray(S, acc, o + 2 * L), d = FloatVector.fromArray(S, acc, o + 3 * L);
+        // halves: [a_l + a_l+8 | b_l+8 + b_l], [c.. | d..]
+        FloatVector ab = a.blend(b, LOW_HALF.not()).add(b.blend(a, LOW_HALF.not()).rearrange(SWAP_HALVES));
+        FloatVector cd = c.blend(d, LOW_HALF.not()).add(d.blend(c, LOW_HALF.not()).rearrange(SWAP_HALVES));
+        // quarters within each half: lanes 0-3 a, 4-7 c, 8-11 b, 12-15 d
+        FloatVector q = ab.blend(cd, LOW_QUARTERS.not()).add(cd.blend(ab, LOW_QUARTERS.not()).rearrange(SWAP_QUARTERS));
+        q = q.add(q.rearrange(SWAP_PAIRS));
+        q = q.add(q.rearrange(SWAP_LANES));
+        sums[0] = q.lane(0);
+        sums[1] = q.lane(L / 2);
+        sums[2] = q.lane(L / 4);
+        sums[3] = q.lane(3 * L / 4);
+    }
+
+    // Reduces the accumulators at acc[o..] and writes c(i, j..j+3), k tails added.
+    private static void store4(float[] acc, int o, float[] x, int xi, float[] b, int bj, int ldb, int kv, int k,
+                               float[] c, int ci, boolean accumulate) {
+        float[] r = new float[4]; // escape analysis keeps this off the heap
+        reduce4(acc, o, r);
+        float s0 = tail(x, xi, b, bj, kv, k, r[0]);
+        float s1 = tail(x, xi, b, bj + ldb, kv, k, r[1]);
+        float s2 = tail(x, xi, b, bj + 2 * ldb, kv, k, r[2]);
+        float s3 = tail(x, xi, b, bj + 3 * ldb, kv, k, r[3]);
+        if (accumulate) {
+            c[ci] += s0;
+            c[ci + 1] += s1;
+            c[ci + 2] += s2;
+            c[ci + 3] += s3;
+        } else {
+            c[ci] = s0;
+            c[ci + 1] = s1;
+            c[ci + 2] = s2;
+            c[ci + 3] = s3;
+        }
+    }
+
+    // c(i, j..j+3) for one x row: four dot products sharing each x load.
+    private static void block1x4(float[] acc, float[] x, int xi, int k, float[] b, int bj, int ldb, float[] c, int ci, boolean accumulate) {
+        FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
+        int kv = k - k % L, b1 = bj + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
+        for (int p = 0; p < kv; p += L) {
+            FloatVector xv = FloatVector.fromArray(S, x, xi + p);
+            a0 = xv.fma(FloatVector.fromArray(S, b, bj + p), a0);
+            a1 = xv.fma(FloatVector.fromArray(S, b, b1 + p), a1);
+            a2 = xv.fma(FloatVector.fromArray(S, b, b2 + p), a2);
+            a3 = xv.fma(FloatVector.fromArray(S, b, b3 + p), a3);
+        }
+        a0.intoArray(acc, 0);
+        a1.intoArray(acc, L);
+        a2.intoArray(acc, 2 * L);
+        a3.intoArray(acc, 3 * L);
+        store4(acc, 0, x, xi, b, bj, ldb, kv, k, c, ci, accumulate);
+    }
+
+    // c(i..i+3, j..j+3): sixteen dot products, each x and b vector loaded once per k step.
+    private static void block4x4(float[] acc, float[] x, int i, int k, float[] b, int bj, int ldb, float[] c, int ci, int ldc, boolean accumulate) {
+        FloatVector a00 = FloatVector.zero(S), a01 = FloatVector.zero(S), a02 = FloatVector.zero(S), a03 = FloatVector.zero(S);
+        FloatVector a10 = FloatVector.zero(S), a11 = FloatVector.zero(S), a12 = FloatVector.zero(S), a13 = FloatVector.zero(S);
+        FloatVector a20 = FloatVector.zero(S), a21 = FloatVector.zero(S), a22 = FloatVector.zero(S), a23 = FloatVector.zero(S);
+        FloatVector a30 = FloatVector.zero(S), a31 = FloatVector.zero(S), a32 = FloatVector.zero(S), a33 = FloatVector.zero(S);
+        int kv = k - k % L, x0 = i * k, x1 = x0 + k, x2 = x1 + k, x3 = x2 + k;
+        int b1 = bj + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
+        for (int p = 0; p < kv; p += L) {
+            FloatVector w0 = FloatVector.fromArray(S, b, bj + p), w1 = FloatVector.fromArray(S, b, b1 + p);
+            FloatVector w2 = FloatVector.fromArray(S, b, b2 + p), w3 = FloatVector.fromArray(S, b, b3 + p);
+            FloatVector xv = FloatVector.fromArray(S, x, x0 + p);
+            a00 = xv.fma(w0, a00);
+            a01 = xv.fma(w1, a01);
+            a02 = xv.fma(w2, a02);
+            a03 = xv.fma(w3, a03);
+            xv = FloatVector.fromArray(S, x, x1 + p);
+            a10 = xv.fma(w0, a10);
+            a11 = xv.fma(w1, a11);
+            a12 = xv.fma(w2, a12);
+            a13 = xv.fma(w3, a13);
+            xv = FloatVector.fromArray(S, x, x2 + p);
+            a20 = xv.fma(w0, a20);
+            a21 = xv.fma(w1, a21);
+            a22 = xv.fma(w2, a22);
+            a23 = xv.fma(w3, a23);
+            xv = FloatVector.fromArray(S, x, x3 + p);
+            a30 = xv.fma(w0, a30);
+            a31 = xv.fma(w1, a31);
+            a32 = xv.fma(w2, a32);
+            a33 = xv.fma(w3, a33);
+        }
+        a00.intoArray(acc, 0);
+        a01.intoArray(acc, L);
+        a02.intoArray(acc, 2 * L);
+        a03.intoArray(acc, 3 * L);
+        a10.intoArray(acc, 4 * L);
+        a11.intoArray(acc, 5 * L);
+        a12.intoArray(acc, 6 * L);
+        a13.intoArray(acc, 7 * L);
+        a20.intoArray(acc, 8 * L);
+        a21.intoArray(acc, 9 * L);
+        a22.intoArray(acc, 10 * L);
+        a23.intoArray(acc, 11 * L);
+        a30.intoArray(acc, 12 * L);
+        a31.intoArray(acc, 13 * L);
+        a32.intoArray(acc, 14 * L);
+        a33.intoArray(acc, 15 * L);
+        for (int r = 0; r < 4; r++) store4(acc, 4 * r * L, x, x0 + r * k, b, bj, ldb, kv, k, c, ci + r * ldc, accumulate);
     }
 
     /** c[ci + j] (+)= Σ_p x[xi+p]·b[bo + p*ldb + j] for j in [j0, j1), p in order. */

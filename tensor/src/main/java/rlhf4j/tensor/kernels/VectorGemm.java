@@ -16,8 +16,9 @@ import rlhf4j.tensor.Parallel;
  * bit-identical results. Sizes: the packed B panel (KC×NC, 1 MiB) stays in a core's 2 MiB L2 while
  * each packed A strip (MR×KC, 8 KiB) sits in L1.
  *
- * <p>Few rows (m ≤ {@value #SMALL_M}, the decode step's GEMV) take {@link SmallGemm}: no packing of
- * B, dot products or row updates straight from the operands.
+ * <p>Few rows (m ≤ {@value #SMALL_M}, or ≤ {@value #SMALL_M_TRANS_B} with B transposed: the decode
+ * step's GEMV) take {@link SmallGemm}: no packing of B, dot products or row updates straight from
+ * the operands.
  */
 public final class VectorGemm implements MatmulBackend {
     // Block sizes; the system properties exist only for tuning on a new machine.
@@ -25,6 +26,11 @@ public final class VectorGemm implements MatmulBackend {
     static final int MC = roundUp(Integer.getInteger("rlhf4j.gemm.mc", 128), MR);
     static final int NC = roundUp(Integer.getInteger("rlhf4j.gemm.nc", 1024), NR);
     static final int SMALL_M = 4;
+    /**
+     * With B transposed (a Linear weight [n, k]) SmallGemm's dot-product blocks beat packing all of B
+     * up to this many rows (batched decode steps).
+     */
+    static final int SMALL_M_TRANS_B = 16;
     /** Below this many multiply-adds a single task does the whole job (forking costs more). */
     private static final long SERIAL_WORK = 1L << 18;
 
@@ -35,7 +41,18 @@ public final class VectorGemm implements MatmulBackend {
         final float[] a = new float[MC * KC];
         final float[] b = new float[NC * KC];
         final float[] tile = new float[MR * NR];
+        /** Gather index map for {@link Packing}. */
+        final int[] map = new int[MicroKernel.L];
+        /** SmallGemm's 4×4 block of dot-product accumulators on their way to the lane tree. */
+        final float[] acc = new float[16 * MicroKernel.L];
         float[] rows = new float[0];
+        private float[] panel;
+
+        /** A B panel this thread packs for row tasks on other threads to share (allocated on first use). */
+        float[] panel() {
+            if (panel == null) panel = new float[NC * KC];
+            return panel;
+        }
 
         float[] rows(int n) {
             if (rows.length < n) rows = new float[n];
@@ -58,7 +75,7 @@ public final class VectorGemm implements MatmulBackend {
                       float[] b, int bOff, int ldb, int strideB,
                       float[] c, int cOff, int ldc, int strideC,
                       boolean accumulate) {
-        if (m <= SMALL_M) {
+        if (m <= SMALL_M || (transB && m <= SMALL_M_TRANS_B)) {
             SmallGemm.sgemm(batch, transA, transB, m, n, k, a, aOff, lda, strideA, b, bOff, ldb, strideB,
                     c, cOff, ldc, strideC, accumulate);
             return;
@@ -76,6 +93,10 @@ public final class VectorGemm implements MatmulBackend {
             else break;
         }
         int rb = rowBlocks, cb = colBlocks, perBatch = rb * cb;
+        if (batch == 1 && cb == 1 && rb > 1) {
+            sharedPanel(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, rowStrips, rb);
+            return;
+        }
         Parallel.forEach(batch * perBatch, task -> {
             int t = task / perBatch, r = (task % perBatch) / cb, q = task % cb;
             int i0 = (int) ((long) rowStrips * r / rb) * MR, i1 = Math.min(m, (int) ((long) rowStrips * (r + 1) / rb) * MR);
@@ -83,6 +104,31 @@ public final class VectorGemm implements MatmulBackend {
             block(transA, transB, k, a, aOff + t * strideA, lda, b, bOff + t * strideB, ldb,
                     c, cOff + t * strideC, ldc, accumulate, i0, i1, j0, j1);
         });
+    }
+
+    // All of C's columns fit one panel (n <= NC) and only rows are split: every row task would pack
+    // the same B panel, so the caller packs it once per k block into its own scratch and the row
+    // tasks share it read-only (measured: re-packing was ~6% of a training step, 4 tasks x the
+    // weight). Same k blocking and tile sums as block(), so results are bit-identical to it.
+    private static void sharedPanel(boolean transA, boolean transB, int m, int n, int k,
+                                    float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                    float[] c, int cOff, int ldc, boolean accumulate, int rowStrips, int rb) {
+        Scratch own = SCRATCH.get();
+        float[] bp = own.panel();
+        for (int pc = 0; pc < k; pc += KC) {
+            int kc = Math.min(KC, k - pc), p0 = pc;
+            boolean add = accumulate || pc > 0;
+            Packing.packB(b, bOff, ldb, transB, pc, kc, 0, n, bp, own.map);
+            Parallel.forEach(rb, r -> {
+                Scratch s = SCRATCH.get();
+                int i0 = (int) ((long) rowStrips * r / rb) * MR, i1 = Math.min(m, (int) ((long) rowStrips * (r + 1) / rb) * MR);
+                for (int ic = i0; ic < i1; ic += MC) {
+                    int mc = Math.min(MC, i1 - ic);
+                    Packing.packA(a, aOff, lda, transA, ic, mc, p0, kc, s.a, s.map);
+                    tiles(s.a, bp, s.tile, mc, n, kc, c, cOff + ic * ldc, ldc, add);
+                }
+            });
+        }
     }
 
     // C[i0:i1, j0:j1] of one batch entry; j1 - j0 <= NC.
@@ -95,11 +141,11 @@ public final class VectorGemm implements MatmulBackend {
         for (int pc = 0; pc < k; pc += KC) {
             int kc = Math.min(KC, k - pc);
             boolean add = accumulate || pc > 0;
-            Packing.packB(b, bOff, ldb, transB, pc, kc, j0, nc, s.b);
+            Packing.packB(b, bOff, ldb, transB, pc, kc, j0, nc, s.b, s.map);
             for (int ic = i0; ic < i1; ic += MC) {
                 int mc = Math.min(MC, i1 - ic);
-                Packing.packA(a, aOff, lda, transA, ic, mc, pc, kc, s.a);
-                tiles(s, mc, nc, kc, c, cOff + ic * ldc + j0, ldc, add);
+                Packing.packA(a, aOff, lda, transA, ic, mc, pc, kc, s.a, s.map);
+                tiles(s.a, s.b, s.tile, mc, nc, kc, c, cOff + ic * ldc + j0, ldc, add);
             }
         }
     }
@@ -107,8 +153,7 @@ public final class VectorGemm implements MatmulBackend {
     // All MR×NR tiles of an mc×nc block of C from the packed slab and panel. Row strips outer:
     // the A strip (MR×kc) stays in L1 while B strips stream from L2, and C is walked along its rows,
     // which the hardware prefetcher follows (column-strip order jumped MR rows, a new page, per tile).
-    private static void tiles(Scratch s, int mc, int nc, int kc, float[] c, int cBase, int ldc, boolean add) {
-        float[] ap = s.a, bp = s.b;
+    private static void tiles(float[] ap, float[] bp, float[] t, int mc, int nc, int kc, float[] c, int cBase, int ldc, boolean add) {
         for (int ir = 0; ir < mc; ir += MR) {
             int rows = Math.min(MR, mc - ir);
             for (int jr = 0; jr < nc; jr += NR) {
@@ -118,7 +163,6 @@ public final class VectorGemm implements MatmulBackend {
                     MicroKernel.tile(ap, ir * kc, bp, jr * kc, kc, c, ci, ldc, add);
                 } else {
                     // edge tile: compute it whole into scratch, then write only the part inside C
-                    float[] t = s.tile;
                     MicroKernel.tile(ap, ir * kc, bp, jr * kc, kc, t, 0, NR, false);
                     for (int r = 0; r < rows; r++) {
                         int row = ci + r * ldc;

@@ -159,6 +159,34 @@ class GemmTest {
     }
 
     @Test
+    void fewRowTransposedBResultsDoNotDependOnTheColumnSplit() {
+        // SmallGemm's 4x4 dot blocks and its single dot products must fold lanes identically
+        Rng rng = new Rng(13);
+        for (int m : new int[] {1, 2, 4, 5, 16}) {
+            for (int k : new int[] {7, 16, 48, 389}) {
+                int n = 23;
+                float[] x = new float[m * k], b = new float[n * k];
+                for (int i = 0; i < x.length; i++) x[i] = (float) rng.nextGaussian();
+                for (int i = 0; i < b.length; i++) b[i] = (float) rng.nextGaussian();
+                float[] whole = new float[m * n], split = new float[m * n];
+                SmallGemm.dotsTransB(x, m, k, b, 0, k, whole, 0, n, 0, n, false);
+                // ranges starting off the 4-column grid put every column in a different group
+                SmallGemm.dotsTransB(x, m, k, b, 0, k, split, 0, n, 0, 1, false);
+                SmallGemm.dotsTransB(x, m, k, b, 0, k, split, 0, n, 1, 6, false);
+                SmallGemm.dotsTransB(x, m, k, b, 0, k, split, 0, n, 6, n, false);
+                assertThat(split).as("m=%d k=%d", m, k).isEqualTo(whole);
+                for (int i = 0; i < m; i++) {
+                    for (int j = 0; j < n; j++) {
+                        double want = 0;
+                        for (int p = 0; p < k; p++) want += (double) x[i * k + p] * b[j * k + p];
+                        assertThat((double) whole[i * n + j]).isCloseTo(want, org.assertj.core.data.Offset.offset(1e-4 * (k + Math.abs(want))));
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void kZeroClearsOrKeepsC() {
         float[] c = {1, 2, 3, 4};
         Gemm.sgemm(false, false, 2, 2, 0, new float[0], 0, 1, new float[0], 0, 2, c, 0, 2, true);
