@@ -24,15 +24,15 @@ import rlhf4j.train.loop.LoopConfig;
 import rlhf4j.train.loop.MetricsLog;
 import rlhf4j.train.loop.Trainer;
 
-class DpoTest {
-    static Tokenizer tokenizer() {
+public class DpoTest {
+    public static Tokenizer tokenizer() {
         byte[][] bytes = new byte[256][];
         for (int b = 0; b < 256; b++) bytes[b] = new byte[] {(byte) b};
         return new Tokenizer("bytes", "\\S+|\\s+", bytes, null, Map.of("<|bos|>", 256, "<|system|>", 257,
                 "<|user|>", 258, "<|assistant|>", 259, "<|end|>", 260));
     }
 
-    static Transformer model(long seed) {
+    public static Transformer model(long seed) {
         return new Transformer(TransformerConfig.llama(261, 32, 2, 4, 2, 64, 64), new Rng(seed));
     }
 
@@ -113,7 +113,7 @@ class DpoTest {
     }
 
     /** step → loss of every training line (evaluation lines have no loss). */
-    static Map<Long, Double> losses(Path run) {
+    public static Map<Long, Double> losses(Path run) {
         Map<Long, Double> m = new java.util.TreeMap<>();
         for (JsonNode n : MetricsLog.read(run.resolve("metrics.jsonl"))) if (n.has("loss")) m.put(n.path("step").asLong(), n.path("loss").asDouble());
         return m;
