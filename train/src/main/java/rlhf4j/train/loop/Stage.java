@@ -43,6 +43,14 @@ public interface Stage {
     /** Held-out metrics, e.g. {"val_loss": ..., "val_bpb": ...}; must not disturb the training data order. */
     Map<String, Double> evaluate();
 
+    /**
+     * Stage-specific training metrics gathered since the last call (e.g. DPO's reward margins, GRPO's
+     * mean reward), added to each metrics.jsonl line; the stage resets its window when asked.
+     */
+    default Map<String, Double> trainMetrics() {
+        return Map.of();
+    }
+
     /** A few generations to show progress, or none. */
     List<String> samples(long step);
 

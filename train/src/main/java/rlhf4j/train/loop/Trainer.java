@@ -110,6 +110,7 @@ public final class Trainer {
                     row.put("grad_norm", norm);
                     row.put("tokens_per_s", windowTokens / secs);
                     row.put("tokens", tokens);
+                    row.putAll(stage.trainMetrics());
                     metrics.log(done, row);
                     progress.update(done, String.format("loss %.4f | %,.0f tok/s | lr %.2e", lastLoss, windowTokens / secs, lr));
                     windowStart = System.nanoTime();

@@ -1,0 +1,38 @@
+package rlhf4j.train.dpo;
+
+import rlhf4j.tensor.Ops;
+import rlhf4j.tensor.Tensor;
+
+/**
+ * The DPO loss (Rafailov et al. 2023). With sequence log-probs summed over answer tokens, the
+ * implicit reward of an answer is β·(log π(y) − log π_ref(y)); the loss is the Bradley–Terry
+ * negative log-likelihood that the chosen answer out-scores the rejected one:
+ * {@code −log σ(β·[(log π(y_w) − log π_ref(y_w)) − (log π(y_l) − log π_ref(y_l))])}, averaged over pairs.
+ */
+public final class DpoLoss {
+    private DpoLoss() {
+    }
+
+    /**
+     * chosen [P], rejected [P]: policy log-probs (on the tape); refChosen, refRejected: the cached
+     * reference log-probs. Returns the mean loss (scalar) and, in {@code margins} (length P, may be
+     * null), each pair's β·Δ.
+     */
+    public static Tensor loss(Tensor chosen, Tensor rejected, float[] refChosen, float[] refRejected, float beta, float[] margins) {
+        int p = chosen.size();
+        if (rejected.size() != p || refChosen.length != p || refRejected.length != p) throw new IllegalArgumentException(
+                "pair counts differ: chosen " + p + ", rejected " + rejected.size() + ", ref " + refChosen.length + "/" + refRejected.length);
+        float[] refDelta = new float[p];
+        for (int i = 0; i < p; i++) refDelta[i] = refChosen[i] - refRejected[i];
+        // β·[(π_w − π_l) − (ref_w − ref_l)] — the same as β·[(π_w − ref_w) − (π_l − ref_l)]
+        Tensor logits = Ops.scale(Ops.sub(Ops.sub(chosen, rejected), Tensor.of(refDelta, p)), beta);
+        if (margins != null) System.arraycopy(logits.data(), 0, margins, 0, p);
+        return Ops.neg(Ops.mean(Ops.logSigmoid(logits)));
+    }
+
+    /** The same loss in double for one pair (tests and documentation). */
+    public static double reference(double pw, double pl, double rw, double rl, double beta) {
+        double z = beta * ((pw - rw) - (pl - rl));
+        return Math.log1p(Math.exp(-z));
+    }
+}
