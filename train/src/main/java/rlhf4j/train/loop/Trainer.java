@@ -64,7 +64,7 @@ public final class Trainer {
         List<Tensor> params = stage.trainable();
         ProgressLine progress = new ProgressLine(stage.name(), start, config.steps());
         long t0 = System.nanoTime();
-        long tokens = 0;
+        long tokens = start * config.gradAccum() * (long) stage.tokensPerMicroStep(); // trained on before a resume
         double lastLoss = Double.NaN;
         boolean interrupted = false;
         try (MetricsLog metrics = new MetricsLog(runDir.resolve("metrics.jsonl"), resume ? start : -1);
@@ -83,6 +83,7 @@ public final class Trainer {
                         lossSum += l;
                     }
                     windowTokens += stage.tokensPerMicroStep();
+                    tokens += stage.tokensPerMicroStep();
                 }
                 double norm = finite ? (config.clip() > 0 ? GradClip.clip(params, (float) config.clip()) : GradClip.globalNorm(params)) : Double.NaN;
                 if (!finite || !Double.isFinite(norm)) {
@@ -101,7 +102,6 @@ public final class Trainer {
                 optimizerSteps++;
                 lastLoss = lossSum / config.gradAccum();
                 long done = step + 1;
-                tokens += windowTokens;
                 if (done % config.logEvery() == 0 || done == config.steps()) {
                     double secs = (System.nanoTime() - windowStart) / 1e9;
                     Map<String, Object> row = new LinkedHashMap<>();
