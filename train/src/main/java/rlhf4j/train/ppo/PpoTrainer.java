@@ -301,6 +301,11 @@ public final class PpoTrainer {
     /** Runs the configured iterations in {@code runDir} (metrics.jsonl, checkpoints), from its checkpoint on resume. */
     public Outcome run(Path runDir, boolean resume) {
         int start = 0;
+        try {
+            java.nio.file.Files.createDirectories(runDir);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot create " + runDir, e);
+        }
         if (resume && PpoCheckpoint.exists(runDir)) {
             start = PpoCheckpoint.load(runDir, this);
             System.err.printf("ppo: resuming at iteration %d of %d%n", start, cfg.train().iterations());
