@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         description = "Train, fine-tune and align a ChatGPT-style assistant end to end, in Java.",
         subcommands = {WorldCommand.class, DataCommand.class, TokenizerCommand.class, PretrainCommand.class,
                 SampleCommand.class, SftCommand.class, ChatCommand.class, GenerateCommand.class, LabelCommand.class,
-                RewardCommand.class, ServeCommand.class, FeedbackCommand.class, BenchCommand.class,
+                RewardCommand.class, PpoCommand.class, ServeCommand.class, FeedbackCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static void main(String[] args) {
