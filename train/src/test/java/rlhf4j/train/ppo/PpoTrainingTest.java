@@ -107,7 +107,20 @@ class PpoTrainingTest {
     }
 
     @Test
-    void tooManyIterationsOfNothingStillFinite() {
+    void ratioIsOneBeforeTheFirstUpdate() {
+        // the rollout's log-probs (one padded batch) and the first minibatch's (another padding) must agree
+        PpoTrainer t = trainer(config(1, 1e-3, 0.02, 0), 4);
+        Rollout ro = t.rollout(List.of("hi", "yo", "a much longer prompt", "q"), 0);
+        int[] which = {2, 0};
+        float[] now = ro.batchOf(which).logProbs(t.policy()).data();
+        float[] old = ro.gather(ro.logp, which);
+        assertArrayEquals(old, now, 1e-5f);
+        // and the reference equals the policy before any update: no KL yet
+        assertEquals(0, ro.klPerAnswer(), 1e-5);
+    }
+
+    @Test
+    void oneIterationGivesFiniteMetrics() {
         PpoTrainer t = trainer(config(1, 1e-3, 0.02, 0), 9);
         Map<String, Object> m = t.iteration(0);
         for (String k : new ArrayList<>(m.keySet())) {
