@@ -24,7 +24,7 @@ public record PpoConfig(Model model, Data data, Rollout rollout, Ppo ppo, Kl kl,
     /**
      * @param prompts     prompts per iteration (one answer each)
      * @param maxNew      longest answer in tokens; an answer that has not said {@code <|end|>} by then is cut
-     * @param temperature sampling temperature of the rollouts
+     * @param temperature sampling temperature of the rollouts (keep 1: the log-probs PPO uses are those of π itself)
      * @param topK        0: off
      */
     public record Rollout(int prompts, int maxNew, float temperature, int topK) {
