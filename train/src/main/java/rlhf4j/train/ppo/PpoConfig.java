@@ -41,9 +41,12 @@ public record PpoConfig(Model model, Data data, Rollout rollout, Ppo ppo, Kl kl,
      * @param valueLr    AdamW learning rate of the value model
      * @param gradClip   global gradient-norm clip of each model (0: off)
      * @param ptxCoef    PPO-ptx pretraining-loss weight — not implemented yet, must be 0
+     * @param valueWarmup first iterations in which only the value model learns (the policy waits for
+     *                   advantages worth following; the value model starts as the reward model, which
+     *                   knows nothing yet of values at earlier tokens)
      */
     public record Ppo(int epochs, int minibatch, float clip, float valueClip, double gamma, double lambda,
-                      double policyLr, double valueLr, double gradClip, double ptxCoef) {
+                      double policyLr, double valueLr, double gradClip, double ptxCoef, int valueWarmup) {
     }
 
     /**
@@ -86,7 +89,7 @@ public record PpoConfig(Model model, Data data, Rollout rollout, Ppo ppo, Kl kl,
     public static PpoConfig defaults() {
         return new PpoConfig(new Model("", ""), new Data("", ""),
                 new Rollout(32, 48, 1.0f, 0),
-                new Ppo(2, 8, 0.2f, 0.2f, 1.0, 0.95, 2e-5, 1e-4, 1.0, 0.0),
+                new Ppo(2, 8, 0.2f, 0.2f, 1.0, 0.95, 2e-5, 1e-4, 1.0, 0.0, 0),
                 new Kl(0.02, 0.0, 10000),
                 new Reward(true, 5.0, 1.0),
                 new Eval(10, 0, 48, 64, 1.0f, 7),

@@ -65,6 +65,7 @@ public final class PpoReport {
         md.append(String.format("- PPO: %d epochs × minibatches of %d answers, ε %.2f, value ε %.2f, γ %.2f, λ %.2f, lr %.1e (policy) / %.1e (value)%n",
                 cfg.ppo().epochs(), cfg.ppo().minibatch(), cfg.ppo().clip(), cfg.ppo().valueClip(), cfg.ppo().gamma(),
                 cfg.ppo().lambda(), cfg.ppo().policyLr(), cfg.ppo().valueLr()));
+        if (cfg.ppo().valueWarmup() > 0) md.append(String.format("- value warm-up: the policy waited %d iterations while the value model learned%n", cfg.ppo().valueWarmup()));
         md.append(String.format("- KL penalty: β %.3f%s; reward normalized: %s, clip ±%.1f, unfinished answer penalty %.2f%n",
                 cfg.kl().beta(), cfg.kl().target() > 0 ? String.format(" adaptive toward %.2f nats", cfg.kl().target()) : " fixed",
                 cfg.reward().normalize(), cfg.reward().clip(), cfg.reward().unfinishedPenalty()));

@@ -134,7 +134,7 @@ public final class PpoTrainer {
         for (int[] a : ro.answers) generated += a.length;
 
         long t1 = System.nanoTime();
-        Update up = update(ro, it);
+        Update up = onFreshThread(() -> update(ro, it));
         double trainSeconds = (System.nanoTime() - t1) / 1e9;
         genSecondsTotal += genSeconds;
         trainSecondsTotal += trainSeconds;
@@ -258,7 +258,7 @@ public final class PpoTrainer {
                     continue;
                 }
                 bad = 0;
-                policyOpt.step();
+                if (it >= p.valueWarmup()) policyOpt.step();
                 valueOpt.step();
                 pl += policyLoss;
                 vl += valueLoss;
@@ -270,6 +270,36 @@ public final class PpoTrainer {
         }
         int s = Math.max(1, steps);
         return new Update(pl / s, vl / s, cf / s, ak / s, tokens, skipped);
+    }
+
+    /**
+     * Runs the update on a short-lived thread. The tape's buffer pool is per thread and recycles
+     * buffers by exact length; RL minibatches have a different shape every time, so a long-lived
+     * pool would keep one set of buffers per shape ever seen (the heap grows without bound). A
+     * fresh thread per iteration lets each iteration's pool go with it.
+     */
+    static <T> T onFreshThread(java.util.function.Supplier<T> work) {
+        Object[] result = new Object[1];
+        Throwable[] error = new Throwable[1];
+        Thread t = new Thread(() -> {
+            try {
+                result[0] = work.get();
+            } catch (Throwable e) {
+                error[0] = e;
+            }
+        }, "ppo-update");
+        t.start();
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted during the PPO update", e);
+        }
+        if (error[0] instanceof RuntimeException re) throw re;
+        if (error[0] instanceof Error er) throw er;
+        if (error[0] != null) throw new IllegalStateException(error[0]);
+        @SuppressWarnings("unchecked") T r = (T) result[0];
+        return r;
     }
 
     static int[] permutation(int n, Rng rng) {

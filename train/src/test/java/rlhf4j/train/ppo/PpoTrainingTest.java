@@ -37,7 +37,7 @@ class PpoTrainingTest {
     static PpoConfig config(int iterations, double lr, double beta, double klTarget) {
         PpoConfig d = PpoConfig.defaults();
         return new PpoConfig(d.model(), d.data(), new PpoConfig.Rollout(16, 3, 1.0f, 0),
-                new PpoConfig.Ppo(2, 8, 0.2f, 0.2f, 1.0, 0.95, lr, 1e-3, 1.0, 0.0),
+                new PpoConfig.Ppo(2, 8, 0.2f, 0.2f, 1.0, 0.95, lr, 1e-3, 1.0, 0.0, 0),
                 new PpoConfig.Kl(beta, klTarget, 100), d.reward(), d.eval(), new PpoConfig.Train(iterations, 0, 3, 5, 2));
     }
 
