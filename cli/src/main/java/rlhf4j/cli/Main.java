@@ -8,8 +8,8 @@ import picocli.CommandLine.Command;
         description = "Train, fine-tune and align a ChatGPT-style assistant end to end, in Java.",
         subcommands = {WorldCommand.class, DataCommand.class, TokenizerCommand.class, PretrainCommand.class,
                 SampleCommand.class, SftCommand.class, ChatCommand.class, GenerateCommand.class, LabelCommand.class,
-                RewardCommand.class, DpoCommand.class, GrpoCommand.class, ServeCommand.class, FeedbackCommand.class, BenchCommand.class,
-                CommandLine.HelpCommand.class})
+                RewardCommand.class, PpoCommand.class, DpoCommand.class, GrpoCommand.class, ServeCommand.class,
+                FeedbackCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static void main(String[] args) {
         int code = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);

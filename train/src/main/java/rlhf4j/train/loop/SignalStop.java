@@ -7,7 +7,7 @@ import sun.misc.SignalHandler;
  * Turns SIGINT/SIGTERM into a polite stop request for the duration of a training run: the loop
  * finishes its step, writes a checkpoint, and returns. A second signal kills the process as usual.
  */
-final class SignalStop implements AutoCloseable {
+public final class SignalStop implements AutoCloseable {
     private final SignalHandler previousInt;
     private final SignalHandler previousTerm;
 
@@ -25,7 +25,7 @@ final class SignalStop implements AutoCloseable {
         previousTerm = prev[1];
     }
 
-    static SignalStop install(Runnable onStop) {
+    public static SignalStop install(Runnable onStop) {
         return new SignalStop(onStop);
     }
 
