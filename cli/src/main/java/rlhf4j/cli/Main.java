@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code rlhf4j} command line: one subcommand per stage or tool. It wires; it does not compute. */
 @Command(name = "rlhf4j", mixinStandardHelpOptions = true, version = "rlhf4j 0.1.0",
         description = "Train, fine-tune and align a ChatGPT-style assistant end to end, in Java.",
-        subcommands = {WorldCommand.class, DataCommand.class, TokenizerCommand.class, PretrainCommand.class,
+        subcommands = {PipelineCommand.class, WorldCommand.class, DataCommand.class, TokenizerCommand.class, PretrainCommand.class,
                 SampleCommand.class, SftCommand.class, ChatCommand.class, GenerateCommand.class, LabelCommand.class,
                 RewardCommand.class, PpoCommand.class, DpoCommand.class, GrpoCommand.class, ServeCommand.class,
                 FeedbackCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})

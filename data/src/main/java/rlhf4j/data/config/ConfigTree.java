@@ -45,6 +45,38 @@ public final class ConfigTree {
         }
     }
 
+    /**
+     * Resolves with layers between the defaults and the user's file: each a named YAML/JSON text
+     * (e.g. a preset bundled in the jar), applied in order, as strictly as the file.
+     */
+    public static <T> T resolve(T defaults, List<Layer> layers, Path file, List<String> overrides, Class<T> type) {
+        ObjectNode tree = JSON.valueToTree(defaults);
+        for (Layer l : layers) merge(tree, parseLayer(l), l.name(), "");
+        if (file != null) merge(tree, read(file), file.toString(), "");
+        for (String o : overrides) set(tree, o);
+        try {
+            return JSON.treeToValue(tree, type);
+        } catch (IOException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new IllegalArgumentException("bad config: " + cause.getMessage(), e);
+        }
+    }
+
+    /** A named config text (YAML or JSON) applied as one layer. */
+    public record Layer(String name, String text) {
+    }
+
+    private static JsonNode parseLayer(Layer l) {
+        try {
+            JsonNode n = YAML.readTree(l.text());
+            if (n == null || n.isMissingNode() || n.isNull()) return JsonNodeFactory.instance.objectNode();
+            if (!n.isObject()) throw new IllegalArgumentException(l.name() + ": the config must be a mapping of keys");
+            return n;
+        } catch (IOException e) {
+            throw new IllegalArgumentException(l.name() + ": cannot read config: " + e.getMessage(), e);
+        }
+    }
+
     /** Pretty JSON of a resolved config (saved in the run folder). */
     public static String toJson(Object config) {
         try {

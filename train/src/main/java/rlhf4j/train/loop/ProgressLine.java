@@ -2,6 +2,7 @@ package rlhf4j.train.loop;
 
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.function.DoubleFunction;
 
 /**
  * One status line on stderr: step, loss, tokens/s and ETA. Redrawn in place on a terminal; on a
@@ -15,6 +16,13 @@ public final class ProgressLine {
     private final long startNanos = System.nanoTime();
     private final long firstStep;
     private long lastPrint;
+    /** Text put before every line, given this line's ETA in seconds (NaN when unknown): e.g. the pipeline's stage and its overall ETA. */
+    private static volatile DoubleFunction<String> context = eta -> "";
+
+    /** Sets what every progress line starts with (the pipeline names its stage and the whole run's ETA). */
+    public static void setContext(DoubleFunction<String> prefix) {
+        context = prefix == null ? eta -> "" : prefix;
+    }
 
     public ProgressLine(String label, long firstStep, long total) {
         this.label = label;
@@ -32,7 +40,7 @@ public final class ProgressLine {
         double eta = done > 0 ? elapsed / done * (total - step) : Double.NaN;
         int width = 24, filled = (int) (width * step / Math.max(1, total));
         String bar = "#".repeat(filled) + "-".repeat(width - filled);
-        String line = String.format("%s [%s] %d/%d %s | %s elapsed, ETA %s", label, bar, step, total, metrics,
+        String line = context.apply(eta) + String.format("%s [%s] %d/%d %s | %s elapsed, ETA %s", label, bar, step, total, metrics,
                 clock(elapsed), Double.isNaN(eta) ? "?" : clock(eta));
         if (terminal) {
             out.print("\r\033[K" + line);
@@ -50,7 +58,7 @@ public final class ProgressLine {
         out.flush();
     }
 
-    static String clock(double seconds) {
+    public static String clock(double seconds) {
         Duration d = Duration.ofSeconds((long) seconds);
         return d.toHours() > 0 ? String.format("%dh%02dm", d.toHours(), d.toMinutesPart())
                 : String.format("%dm%02ds", d.toMinutes(), d.toSecondsPart());

@@ -1,0 +1,103 @@
+package rlhf4j.train.eval;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import rlhf4j.data.sft.PromptDataset;
+import rlhf4j.data.world.GoldJudge;
+import rlhf4j.data.world.JudgeSummary;
+import rlhf4j.model.Transformer;
+import rlhf4j.model.io.AtomicFiles;
+import rlhf4j.model.io.ModelIO;
+import rlhf4j.tokenizer.Tokenizer;
+import rlhf4j.tokenizer.Tokenizers;
+import rlhf4j.train.reward.AnswerSampler;
+import rlhf4j.train.reward.BestOfN;
+import rlhf4j.train.reward.RewardModel;
+
+/**
+ * The pipeline's final comparison: every policy (base, SFT, PPO, DPO, GRPO) answers the same
+ * held-out questions of the world, greedily and sampled, and the gold judge scores them; best-of-n
+ * samples n answers from the SFT model and keeps the reward model's favourite. Writes
+ * {@code results.json}: per stage the judge's mean score and exact-fact accuracy per decoding mode,
+ * and the first few questions with every stage's answer.
+ */
+public final class PipelineEval {
+    public static final String RESULTS = "results.json";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** What is asked, and how answers are generated (the same for every stage). */
+    public record Settings(int questions, int bestOfN, float temperature, int maxNew, int batch, long seed, int examples) {
+    }
+
+    private PipelineEval() {
+    }
+
+    /** Evaluates each policy run folder (in order), then best-of-n from the one named "sft"; returns the results written. */
+    public static ObjectNode run(Path worldDir, Map<String, Path> policies, Path rewardDir, Settings s, Path outDir) throws IOException {
+        GoldJudge judge = GoldJudge.load(worldDir);
+        List<PromptDataset.Prompt> qs = PromptDataset.read(worldDir.resolve("eval.jsonl"));
+        if (s.questions() > 0 && s.questions() < qs.size()) qs = qs.subList(0, s.questions());
+        ObjectNode root = JSON.createObjectNode();
+        root.put("questions", qs.size());
+        root.put("temperature", s.temperature());
+        root.put("max_new_tokens", s.maxNew());
+        root.put("best_of_n", s.bestOfN());
+        ObjectNode stages = root.putObject("stages");
+        int shown = Math.min(s.examples(), Math.min(5, qs.size()));
+        List<ObjectNode> examples = new ArrayList<>();
+        for (int i = 0; i < shown; i++) {
+            ObjectNode ex = JSON.createObjectNode();
+            ex.put("prompt", qs.get(i).text());
+            ex.putObject("answers");
+            examples.add(ex);
+        }
+        Tokenizer tokenizer = null;
+        for (Map.Entry<String, Path> p : policies.entrySet()) {
+            long t0 = System.nanoTime();
+            tokenizer = Tokenizers.load(p.getValue().toString());
+            Transformer model = ModelIO.load(p.getValue());
+            ChatEval eval = new ChatEval(tokenizer, judge, qs, new ChatEval.Settings(s.maxNew(), s.temperature(), 0, s.batch(), s.seed()));
+            ChatEval.Result r = eval.run(model);
+            ObjectNode st = stages.putObject(p.getKey());
+            r.metrics().forEach(st::put);
+            st.put("seconds", (System.nanoTime() - t0) / 1e9);
+            for (int i = 0; i < shown; i++) ((ObjectNode) examples.get(i).get("answers")).put(p.getKey(), r.greedy().examples().get(i)[1]);
+            System.err.printf("eval: %-6s greedy score %.3f accuracy %.3f | sampled score %.3f accuracy %.3f%n", p.getKey(),
+                    r.greedy().summary().meanTotal(), r.greedy().summary().accuracy(),
+                    r.sampled().summary().meanTotal(), r.sampled().summary().accuracy());
+        }
+        if (s.bestOfN() > 1 && policies.containsKey("sft")) {
+            long t0 = System.nanoTime();
+            Path sft = policies.get("sft");
+            Tokenizer tok = Tokenizers.load(sft.toString());
+            AnswerSampler sampler = new AnswerSampler(ModelIO.load(sft), tok, s.maxNew(), s.batch());
+            List<String> prompts = qs.stream().map(PromptDataset.Prompt::text).toList();
+            List<BestOfN.Pick> picks = new BestOfN(sampler, RewardModel.load(rewardDir)).run(prompts, s.bestOfN(), s.temperature(), 0, s.seed());
+            List<GoldJudge.Score> chosen = new ArrayList<>(), first = new ArrayList<>();
+            for (BestOfN.Pick pick : picks) {
+                chosen.add(judge.score(pick.prompt(), pick.best()));
+                first.add(judge.score(pick.prompt(), pick.candidates().get(0)));
+            }
+            JudgeSummary best = JudgeSummary.of(chosen), plain = JudgeSummary.of(first);
+            ObjectNode st = stages.putObject("best_of_n");
+            st.put("sampled_score", best.meanTotal());
+            st.put("sampled_accuracy", best.accuracy());
+            st.put("plain_sample_score", plain.meanTotal());
+            st.put("plain_sample_accuracy", plain.accuracy());
+            st.put("seconds", (System.nanoTime() - t0) / 1e9);
+            for (int i = 0; i < shown; i++) ((ObjectNode) examples.get(i).get("answers")).put("best_of_n", picks.get(i).best());
+            System.err.printf("eval: best-of-%d from sft: score %.3f accuracy %.3f (one plain sample each: %.3f / %.3f)%n",
+                    s.bestOfN(), best.meanTotal(), best.accuracy(), plain.meanTotal(), plain.accuracy());
+        }
+        ArrayNode ex = root.putArray("examples");
+        examples.forEach(ex::add);
+        AtomicFiles.writeString(outDir.resolve(RESULTS), root.toPrettyString() + "\n");
+        return root;
+    }
+}
