@@ -148,6 +148,33 @@ public final class Transformer {
         return c;
     }
 
+    /**
+     * A copy whose vocabulary has {@code newVocab} rows (at least the current number), for tokens
+     * added to a pretrained vocabulary. Rows [freshFrom, freshTo) of the token embedding (and of an
+     * untied LM head) start as the mean of rows [0, freshFrom), a neutral start that neither
+     * dominates nor vanishes; any other new row is zero. Everything else is copied.
+     */
+    public Transformer withVocabulary(int newVocab, int freshFrom, int freshTo) {
+        int v = config.vocabSize(), d = config.dModel();
+        if (newVocab < v) throw new IllegalArgumentException(
+                "cannot shrink the vocabulary from " + v + " to " + newVocab + " rows");
+        if (freshFrom <= 0 || freshFrom > freshTo || freshTo > newVocab) throw new IllegalArgumentException(
+                "fresh rows [" + freshFrom + ", " + freshTo + ") must lie within [1, " + newVocab + ")");
+        Transformer c = new Transformer(config.withVocabSize(newVocab));
+        named.forEach((name, p) -> {
+            Tensor q = c.named.get(name);
+            System.arraycopy(p.data(), 0, q.data(), 0, p.size());
+            if (p == tokenEmbedding || p == lmHead) {
+                double[] sum = new double[d];
+                float[] rows = p.data(), mean = new float[d];
+                for (int r = 0; r < freshFrom; r++) for (int j = 0; j < d; j++) sum[j] += rows[r * d + j];
+                for (int j = 0; j < d; j++) mean[j] = (float) (sum[j] / freshFrom);
+                for (int r = freshFrom; r < freshTo; r++) System.arraycopy(mean, 0, q.data(), r * d, d);
+            }
+        });
+        return c;
+    }
+
     public void zeroGrad() {
         for (Tensor p : named.values()) p.zeroGrad();
     }

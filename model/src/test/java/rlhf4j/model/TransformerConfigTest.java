@@ -73,9 +73,46 @@ class TransformerConfigTest {
                 .hasMessageContaining("dModel 64").hasMessageContaining("nHeads 6");
         assertThatThrownBy(() -> TransformerConfig.llama(100, 64, 2, 4, 3, 128, 64))
                 .hasMessageContaining("nKvHeads 3");
-        assertThatThrownBy(() -> TransformerConfig.fromJson("{\"model_type\": \"mistral\"}"))
-                .hasMessageContaining("mistral");
+        assertThatThrownBy(() -> TransformerConfig.fromJson(
+                "{\"model_type\": \"mamba\", \"architectures\": [\"MambaForCausalLM\"]}"))
+                .hasMessageContaining("mamba").hasMessageContaining("MambaForCausalLM");
         assertThatThrownBy(() -> TransformerConfig.fromJson("{\"model_type\": \"llama\", \"vocab_size\": 10}"))
                 .hasMessageContaining("hidden_size");
+    }
+
+    @Test
+    void readsQwen2AndRopeScalingAndNamesWhatItCannotRead() {
+        TransformerConfig q = TransformerConfig.fromJson("""
+                {"model_type": "qwen2", "architectures": ["Qwen2ForCausalLM"], "hidden_size": 32,
+                 "num_hidden_layers": 2, "num_attention_heads": 4, "num_key_value_heads": 2,
+                 "intermediate_size": 64, "vocab_size": 64, "rope_theta": 1000000.0, "tie_word_embeddings": true,
+                 "use_sliding_window": false, "sliding_window": 4096, "max_window_layers": 2}""");
+        assertThat(q.qkvBias()).isTrue();
+        assertThat(q.modelType()).isEqualTo("qwen2");
+        assertThat(TransformerConfig.fromJson(q.toJson())).isEqualTo(q);
+
+        TransformerConfig l3 = TransformerConfig.fromJson("""
+                {"model_type": "llama", "hidden_size": 32, "num_hidden_layers": 1, "num_attention_heads": 4,
+                 "intermediate_size": 64, "vocab_size": 64, "rope_scaling": {"rope_type": "llama3", "factor": 8.0,
+                 "low_freq_factor": 1.0, "high_freq_factor": 4.0, "original_max_position_embeddings": 64}}""");
+        assertThat(l3.ropeScaling()).isEqualTo(new RopeScaling("llama3", 8f, 1f, 4f, 64));
+        assertThat(TransformerConfig.fromJson(l3.toJson())).isEqualTo(l3);
+        // θ 10000, hd 8: wavelengths 6.3 (kept), 63 (blended), 628 and 6283 (divided by 8)
+        float[] f = l3.ropeScaling().inverseFrequencies(10000f, 8);
+        assertThat(f[0]).isEqualTo(1f);
+        assertThat(f[2]).isCloseTo(0.01f / 8, org.assertj.core.data.Offset.offset(1e-9f));
+        assertThat(f[1]).isBetween(0.1f / 8, 0.1f);
+        assertThat(RopeScaling.linear(2f).inverseFrequencies(10000f, 8)[1]).isCloseTo(0.05f, org.assertj.core.data.Offset.offset(1e-8f));
+
+        String base = "{\"model_type\": \"llama\", \"hidden_size\": 32, \"num_hidden_layers\": 1, "
+                + "\"num_attention_heads\": 4, \"intermediate_size\": 64, \"vocab_size\": 64, ";
+        assertThatThrownBy(() -> TransformerConfig.fromJson(base + "\"rope_scaling\": {\"type\": \"yarn\", \"factor\": 4}}"))
+                .hasMessageContaining("yarn");
+        assertThatThrownBy(() -> TransformerConfig.fromJson(base + "\"attention_bias\": true}"))
+                .hasMessageContaining("attention_bias");
+        assertThatThrownBy(() -> TransformerConfig.fromJson(base + "\"hidden_act\": \"gelu\"}"))
+                .hasMessageContaining("gelu");
+        assertThatThrownBy(() -> TransformerConfig.fromJson(base.replace("llama", "mistral")
+                + "\"sliding_window\": 16, \"max_position_embeddings\": 64}")).hasMessageContaining("sliding");
     }
 }

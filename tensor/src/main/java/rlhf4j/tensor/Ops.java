@@ -81,6 +81,8 @@ public final class Ops {
     public static Tensor gatherRows(Tensor x, int[] rows) { return Embedding.gatherRows(x, rows); }
     /** Rotary embedding (rotate-half pairing, as HF Llama) on x [B, T, H, hd]; positions has T or B·T entries. */
     public static Tensor rope(Tensor x, int[] positions, float theta) { return Rope.rope(x, positions, theta); }
+    /** rope with explicit inverse frequencies [hd/2] (scaled rotary positions). */
+    public static Tensor rope(Tensor x, int[] positions, float[] invFreq) { return Rope.rope(x, positions, Float.NaN, invFreq); }
     /** Splits the last dim into consecutive parts of the given sizes (copies). */
     public static Tensor[] split(Tensor x, int... sizes) { return Shapes.split(x, sizes); }
     /** Joins tensors along the last dim (copies); leading dims must agree. */

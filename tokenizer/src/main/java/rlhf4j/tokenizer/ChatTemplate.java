@@ -35,7 +35,24 @@ public final class ChatTemplate {
     private final Tokenizer tok;
     private final int bos, system, user, assistant, end;
 
+    /** The special tokens this template needs, in the order {@code withSpecialTokens} adds them. */
+    public static final List<String> SPECIALS = List.of(BOS, SYSTEM, USER, ASSISTANT, END);
+
+    /**
+     * A Jinja chat template for Hugging Face's {@code apply_chat_template} that renders the same text
+     * as this class (written into tokenizer_config.json on export).
+     */
+    public static final String JINJA = "{{ '" + BOS + "' }}{% for message in messages %}"
+            + "{{ '<|' + message['role'] + '|>' + message['content'] + '" + END + "' }}{% endfor %}"
+            + "{% if add_generation_prompt %}{{ '" + ASSISTANT + "' }}{% endif %}";
+
     public ChatTemplate(Tokenizer tok) {
+        List<String> missing = SPECIALS.stream().filter(t -> !tok.specialTokens().containsKey(t)).toList();
+        if (!missing.isEmpty()) throw new IllegalArgumentException("tokenizer '" + tok.name() + "' lacks the chat "
+                + "special token(s) " + missing + ". rlhf4j renders conversations in its own format "
+                + "(<|bos|><|user|>…<|end|><|assistant|>…<|end|>) and does not run the Jinja chat_template of a "
+                + "tokenizer_config.json. For a pretrained Hugging Face model, add the tokens first: "
+                + "rlhf4j export --model DIR --out NEWDIR --add-chat-tokens");
         this.tok = tok;
         bos = tok.specialId(BOS);
         system = tok.specialId(SYSTEM);

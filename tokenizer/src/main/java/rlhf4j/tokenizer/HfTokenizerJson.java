@@ -125,6 +125,10 @@ public final class HfTokenizerJson {
         JsonNode model = root.path("model");
         if (!"BPE".equals(model.path("type").asText("BPE")) || !model.has("vocab"))
             throw new IOException(file + ": model must be BPE with a vocab (found type " + model.path("type") + ")");
+        if (model.path("byte_fallback").asBoolean(false) || root.path("pre_tokenizer").path("type").asText().equals("Metaspace"))
+            throw new IOException(file + ": SentencePiece-style BPE (Metaspace, byte_fallback, as Llama 2 and Mistral use) "
+                    + "is not supported; only byte-level BPE (GPT-2, Llama 3, Qwen2 style) is");
+        checkNormalizer(root.path("normalizer"), file);
         Map<String, Integer> vocab = new HashMap<>();
         int size = 0;
         for (Iterator<Map.Entry<String, JsonNode>> it = model.get("vocab").fields(); it.hasNext(); ) {
@@ -140,7 +144,8 @@ public final class HfTokenizerJson {
         for (var e : vocab.entrySet()) {
             if (specials.containsKey(e.getKey()) && specials.get(e.getKey()).equals(e.getValue())) continue;
             byte[] b = ByteLevel.decode(e.getKey());
-            if (b == null) throw new IOException(file + ": token " + e.getKey() + " is not in byte-level form; only byte-level BPE is supported");
+            if (b == null) throw new IOException(file + ": token " + e.getKey() + " (id " + e.getValue()
+                    + ") is not in byte-level form; only byte-level BPE is supported");
             ordinary[e.getValue()] = b;
         }
         int i = 0;
@@ -165,25 +170,65 @@ public final class HfTokenizerJson {
         return new Tokenizer(name, pattern, ordinary, priority, specials);
     }
 
+    /**
+     * The split regex of a byte-level pre-tokenizer: ByteLevel alone (GPT-2's built-in regex), or a
+     * Sequence of Split(regex, Isolated) then ByteLevel(use_regex=false) as Llama 3 and Qwen2 write
+     * it. Anything else would split text differently from Hugging Face, so it is an error naming it.
+     */
     private static String splitPattern(JsonNode pre, Path file) throws IOException {
         String type = pre.path("type").asText();
         switch (type) {
             case "Sequence" -> {
+                String pattern = null;
                 for (JsonNode p : pre.path("pretokenizers")) {
                     String t = p.path("type").asText();
-                    if (t.equals("Split") || t.equals("ByteLevel") && p.path("use_regex").asBoolean(true)) return splitPattern(p, file);
+                    if (t.equals("ByteLevel")) {
+                        checkNoPrefixSpace(p, file);
+                        if (!p.path("use_regex").asBoolean(true)) continue;
+                    } else if (!t.equals("Split")) {
+                        throw new IOException(file + ": pre_tokenizer " + t + " inside the Sequence is not supported "
+                                + "(only Split and ByteLevel are)");
+                    }
+                    if (pattern != null) throw new IOException(file + ": a pre_tokenizer Sequence with two splitting "
+                            + "steps is not supported: " + pre);
+                    pattern = splitPattern(p, file);
                 }
+                if (pattern != null) return pattern;
             }
             case "Split" -> {
+                if (!pre.path("behavior").asText("Isolated").equals("Isolated") || pre.path("invert").asBoolean(false))
+                    throw new IOException(file + ": Split pre_tokenizer with behavior " + pre.path("behavior")
+                            + (pre.path("invert").asBoolean(false) ? " inverted" : "") + " is not supported (Isolated only)");
                 JsonNode pat = pre.path("pattern");
                 if (pat.has("Regex")) return pat.get("Regex").asText();
                 if (pat.has("String")) return java.util.regex.Pattern.quote(pat.get("String").asText());
             }
             case "ByteLevel" -> {
+                checkNoPrefixSpace(pre, file);
                 if (pre.path("use_regex").asBoolean(true)) return Encoding.GPT2.pattern();
             }
             default -> { }
         }
         throw new IOException(file + ": unsupported pre_tokenizer " + pre + "; expected ByteLevel or Sequence[Split, ByteLevel]");
+    }
+
+    private static void checkNoPrefixSpace(JsonNode byteLevel, Path file) throws IOException {
+        if (byteLevel.path("add_prefix_space").asBoolean(false)) throw new IOException(file
+                + ": ByteLevel add_prefix_space=true is not supported (rlhf4j does not insert a leading space)");
+    }
+
+    /**
+     * We apply no normalizer. NFC is accepted (text already in NFC, as nearly all text is, is left
+     * unchanged by it); any other normalizer would change the ids, so it is an error.
+     */
+    private static void checkNormalizer(JsonNode n, Path file) throws IOException {
+        if (n.isMissingNode() || n.isNull()) return;
+        String type = n.path("type").asText();
+        if (type.equals("NFC")) return;
+        if (type.equals("Sequence")) {
+            for (JsonNode m : n.path("normalizers")) checkNormalizer(m, file);
+            return;
+        }
+        throw new IOException(file + ": normalizer " + type + " is not supported (none or NFC only)");
     }
 }

@@ -88,6 +88,19 @@ public final class Tokenizer {
 
     public Map<String, Integer> specialTokens() { return specials; }
 
+    /**
+     * This tokenizer with extra special tokens at the next free ids (from {@link #vocabSize()} on),
+     * skipping any it already has: how a pretrained vocabulary gains chat markers.
+     */
+    public Tokenizer withSpecialTokens(List<String> extra) {
+        Map<String, Integer> sp = new LinkedHashMap<>(specials);
+        int next = tokens.length;
+        for (String t : extra) if (!sp.containsKey(t)) sp.put(t, next++);
+        byte[][] ordinary = new byte[tokens.length][];
+        for (int id = 0; id < tokens.length; id++) if (!special[id]) ordinary[id] = tokens[id];
+        return new Tokenizer(name, pattern, ordinary, priority, sp);
+    }
+
     /** Id of a special token; throws if this tokenizer lacks it. */
     public int specialId(String token) {
         Integer id = specials.get(token);

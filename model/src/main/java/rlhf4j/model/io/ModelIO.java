@@ -10,7 +10,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import rlhf4j.model.Family;
 import rlhf4j.model.ScalarHead;
 import rlhf4j.model.Transformer;
 import rlhf4j.model.TransformerConfig;
@@ -19,7 +18,10 @@ import rlhf4j.tensor.Tensor;
 /**
  * A model folder as Hugging Face lays it out: {@code config.json} and {@code model.safetensors}
  * with HF's tensor names (GPT-2's Conv1D weights stored [in, out]; a tied LM head stored once).
- * Loading checks every name and shape and names the offending tensor when one is wrong.
+ * Loading checks every name and shape and names the offending tensor when one is wrong. Besides
+ * our own run folders it reads folders {@code transformers} writes for GPT2LMHeadModel,
+ * LlamaForCausalLM, MistralForCausalLM (no sliding window) and Qwen2ForCausalLM: weights in F32,
+ * F16 or BF16 (converted to float32), in one file or sharded with {@code model.safetensors.index.json}.
  */
 public final class ModelIO {
     public static final String CONFIG = "config.json";
@@ -39,7 +41,7 @@ public final class ModelIO {
         TransformerConfig config = model.config();
         ObjectNode json = config.toJson();
         if (head != null) {
-            json.putArray("architectures").add(sequenceClassification(config.family()));
+            json.putArray("architectures").add(sequenceClassification(config));
             json.put("num_labels", 1);
         }
         Map<String, Tensor> tensors = new LinkedHashMap<>();
@@ -52,8 +54,8 @@ public final class ModelIO {
         AtomicFiles.writeString(dir.resolve(CONFIG), json.toPrettyString() + "\n");
     }
 
-    private static String sequenceClassification(Family family) {
-        return family == Family.GPT2 ? "GPT2ForSequenceClassification" : "LlamaForSequenceClassification";
+    private static String sequenceClassification(TransformerConfig config) {
+        return config.architecture().replace("LMHeadModel", "ForSequenceClassification").replace("ForCausalLM", "ForSequenceClassification");
     }
 
     // ---- load ----
@@ -69,10 +71,13 @@ public final class ModelIO {
         }
     }
 
-    /** Reads config.json and model.safetensors from {@code dir}. */
+    /** Reads config.json and the weights (model.safetensors, or the shards of its index) from {@code dir}. */
     public static Transformer load(Path dir) {
+        if (!Files.isDirectory(dir)) throw new IllegalArgumentException(dir + " is not a model folder (no such directory)");
         Transformer model = Transformer.uninitialized(readConfig(dir));
-        loadWeights(model, dir.resolve(WEIGHTS));
+        try (WeightFiles w = WeightFiles.ofFolder(dir)) {
+            loadWeights(model, w);
+        }
         return model;
     }
 
@@ -94,37 +99,42 @@ public final class ModelIO {
      * any other extra tensor, a missing one or a wrong shape is an error naming the tensor.
      */
     public static void loadWeights(Transformer model, Path file) {
-        try (Safetensors.Reader r = Safetensors.open(file)) {
-            Map<String, Safetensors.Entry> unused = new LinkedHashMap<>(r.entries());
-            List<String> missing = new ArrayList<>();
-            for (Map.Entry<String, Tensor> e : model.namedParameters().entrySet()) {
-                String name = e.getKey();
-                String stored = storedName(r, name);
-                if (stored == null) {
-                    missing.add(name);
-                    continue;
-                }
-                readParameter(r, r.entry(stored), e.getValue(), model.storedTransposed(name));
-                unused.remove(stored);
-            }
-            if (!missing.isEmpty()) throw new IllegalArgumentException(file + " lacks " + missing.size()
-                    + " tensor(s) the " + model.config().family().modelType() + " config needs, e.g. '" + missing.get(0)
-                    + "'" + (missing.size() > 1 ? " (all: " + missing + ")" : ""));
-            if (model.config().tiedEmbeddings()) {
-                Safetensors.Entry head = unused.remove("lm_head.weight");
-                if (head != null && !Arrays.equals(head.shape(), model.lmHead().shape())) throw new IllegalArgumentException(
-                        file + ": tensor 'lm_head.weight' has shape " + Arrays.toString(head.shape())
-                                + " but the tied head is " + Arrays.toString(model.lmHead().shape()));
-            }
-            unused.keySet().removeIf(ModelIO::ignorable);
-            if (!unused.isEmpty()) throw new IllegalArgumentException(file + " has tensor '" + unused.keySet().iterator().next()
-                    + "' that this " + model.config().family().modelType() + " model does not have"
-                    + (unused.size() > 1 ? " (all unexpected: " + unused.keySet() + ")" : "")
-                    + "; check config.json against the weights");
+        try (WeightFiles w = WeightFiles.ofFile(file)) {
+            loadWeights(model, w);
         }
     }
 
-    private static String storedName(Safetensors.Reader r, String name) {
+    private static void loadWeights(Transformer model, WeightFiles r) {
+        String file = r.description();
+        Map<String, Safetensors.Entry> unused = new LinkedHashMap<>(r.entries());
+        List<String> missing = new ArrayList<>();
+        for (Map.Entry<String, Tensor> e : model.namedParameters().entrySet()) {
+            String name = e.getKey();
+            String stored = storedName(r, name);
+            if (stored == null) {
+                missing.add(name);
+                continue;
+            }
+            readParameter(r, r.entry(stored), e.getValue(), model.storedTransposed(name));
+            unused.remove(stored);
+        }
+        if (!missing.isEmpty()) throw new IllegalArgumentException(file + " lacks " + missing.size()
+                + " tensor(s) the " + model.config().modelType() + " config needs, e.g. '" + missing.get(0)
+                + "'" + (missing.size() > 1 ? " (all: " + missing + ")" : ""));
+        if (model.config().tiedEmbeddings()) {
+            Safetensors.Entry head = unused.remove("lm_head.weight");
+            if (head != null && !Arrays.equals(head.shape(), model.lmHead().shape())) throw new IllegalArgumentException(
+                    file + ": tensor 'lm_head.weight' has shape " + Arrays.toString(head.shape())
+                            + " but the tied head is " + Arrays.toString(model.lmHead().shape()));
+        }
+        unused.keySet().removeIf(ModelIO::ignorable);
+        if (!unused.isEmpty()) throw new IllegalArgumentException(file + " has tensor '" + unused.keySet().iterator().next()
+                + "' that this " + model.config().modelType() + " model does not have"
+                + (unused.size() > 1 ? " (all unexpected: " + unused.keySet() + ")" : "")
+                + "; check config.json against the weights");
+    }
+
+    private static String storedName(WeightFiles r, String name) {
         if (r.contains(name)) return name;
         for (String prefix : new String[] {"transformer.", "model."}) {
             if (name.startsWith(prefix) && r.contains(name.substring(prefix.length()))) return name.substring(prefix.length());
@@ -139,18 +149,33 @@ public final class ModelIO {
     }
 
     private static void readParameter(Safetensors.Reader r, Safetensors.Entry e, Tensor p, boolean transposed) {
-        int[] want = p.shape();
-        int[] onDisk = transposed ? new int[] {want[1], want[0]} : want;
-        if (!Arrays.equals(e.shape(), onDisk)) throw new IllegalArgumentException(r.file() + ": tensor '" + e.name()
-                + "' has shape " + Arrays.toString(e.shape()) + ", the config needs " + Arrays.toString(onDisk)
-                + (transposed ? " (GPT-2 Conv1D layout [in, out])" : ""));
+        checkShape(r.file().toString(), e, p, transposed);
         if (!transposed) {
             r.readInto(e, p.data());
         } else {
             float[] tmp = new float[e.size()];
             r.readInto(e, tmp);
-            transposeInto(tmp, onDisk[0], onDisk[1], p.data());
+            transposeInto(tmp, e.shape()[0], e.shape()[1], p.data());
         }
+    }
+
+    private static void readParameter(WeightFiles r, Safetensors.Entry e, Tensor p, boolean transposed) {
+        checkShape(r.file(e.name()).toString(), e, p, transposed);
+        if (!transposed) {
+            r.readInto(e, p.data());
+        } else {
+            float[] tmp = new float[e.size()];
+            r.readInto(e, tmp);
+            transposeInto(tmp, e.shape()[0], e.shape()[1], p.data());
+        }
+    }
+
+    private static void checkShape(String file, Safetensors.Entry e, Tensor p, boolean transposed) {
+        int[] want = p.shape();
+        int[] onDisk = transposed ? new int[] {want[1], want[0]} : want;
+        if (!Arrays.equals(e.shape(), onDisk)) throw new IllegalArgumentException(file + ": tensor '" + e.name()
+                + "' has shape " + Arrays.toString(e.shape()) + ", the config needs " + Arrays.toString(onDisk)
+                + (transposed ? " (GPT-2 Conv1D layout [in, out])" : ""));
     }
 
     /** [rows, cols] → a new [cols, rows] tensor. */

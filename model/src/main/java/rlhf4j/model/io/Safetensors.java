@@ -25,7 +25,8 @@ import rlhf4j.tensor.Tensor;
  * The safetensors format: an 8-byte little-endian header length, a JSON header mapping each name
  * to {@code {"dtype", "shape", "data_offsets": [begin, end]}} (offsets into the data that follows)
  * plus an optional {@code "__metadata__"} map of strings, then the raw little-endian data.
- * We write F32; we read F32, F16, BF16 and F64 as float32, and I32/I64 as ints.
+ * We write F32; we read F32, F16, BF16 and F64 as float32, and I32/I64 as ints; tensors of other
+ * dtypes may be present (a file still opens) but reading one fails naming it and its dtype.
  */
 public final class Safetensors {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -181,9 +182,11 @@ public final class Safetensors {
 
         private int bytesPer(String dtype, String name) {
             return switch (dtype) {
-                case "F32", "I32" -> 4;
-                case "F16", "BF16" -> 2;
-                case "F64", "I64" -> 8;
+                case "F32", "I32", "U32" -> 4;
+                case "F16", "BF16", "I16", "U16" -> 2;
+                case "F64", "I64", "U64" -> 8;
+                // kept so a file with such a buffer (a boolean mask, say) opens; reading one as floats fails by name
+                case "BOOL", "U8", "I8", "F8_E4M3", "F8_E5M2" -> 1;
                 default -> throw bad("tensor '" + name + "' has unsupported dtype " + dtype);
             };
         }
@@ -245,7 +248,8 @@ public final class Safetensors {
                 case "F64" -> {
                     for (int i = 0; i < out.length; i++) out[i] = (float) s.getAtIndex(F64, i);
                 }
-                default -> throw bad("tensor '" + e.name() + "' is " + e.dtype() + ", not a float type");
+                default -> throw bad("tensor '" + e.name() + "' is " + e.dtype()
+                        + ", which is not read as float32 (F32, F16, BF16 and F64 are)");
             }
         }
 

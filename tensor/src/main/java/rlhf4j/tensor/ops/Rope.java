@@ -29,6 +29,43 @@ public final class Rope {
     }
 
     private static final ConcurrentHashMap<Long, Table> TABLES = new ConcurrentHashMap<>();
+    // tables for explicit (scaled) frequencies, keyed by the frequencies' contents
+    private static final ConcurrentHashMap<Frequencies, Table> SCALED = new ConcurrentHashMap<>();
+
+    /** Inverse frequencies compared by value, so equal scalings share one table. */
+    private record Frequencies(float[] invFreq) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Frequencies f && Arrays.equals(invFreq, f.invFreq);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(invFreq);
+        }
+    }
+
+    /** θ^(−2i/hd) for i in [0, hd/2): the unscaled inverse frequencies. */
+    public static float[] inverseFrequencies(float theta, int headDim) {
+        float[] invFreq = new float[headDim / 2];
+        for (int i = 0; i < invFreq.length; i++) invFreq[i] = (float) (1.0 / Math.pow(theta, 2.0 * i / headDim));
+        return invFreq;
+    }
+
+    /** A table for explicit inverse frequencies [hd/2] (a context-extension scaling), covering [0, maxPosition]. */
+    static Table table(float[] invFreq, int maxPosition) {
+        Frequencies key = new Frequencies(invFreq);
+        Table t = SCALED.get(key);
+        if (t != null && t.positions() > maxPosition) return t;
+        return SCALED.compute(new Frequencies(invFreq.clone()), (k, old) -> {
+            if (old != null && old.positions() > maxPosition) return old;
+            return build(Float.NaN, k.invFreq(), capacity(maxPosition));
+        });
+    }
+
+    private static int capacity(int maxPosition) {
+        return Math.max(256, Integer.highestOneBit(Math.max(1, maxPosition)) * 2);
+    }
 
     /** A table covering positions [0, maxPosition] (capacity rounded up to a power of two). */
     static Table table(float theta, int headDim, int maxPosition) {
@@ -37,15 +74,12 @@ public final class Rope {
         if (t != null && t.positions() > maxPosition) return t;
         return TABLES.compute(key, (k, old) -> {
             if (old != null && old.positions() > maxPosition) return old;
-            int n = Math.max(256, Integer.highestOneBit(Math.max(1, maxPosition)) * 2);
-            return build(theta, headDim, n);
+            return build(theta, inverseFrequencies(theta, headDim), capacity(maxPosition));
         });
     }
 
-    private static Table build(float theta, int headDim, int positions) {
-        int h = headDim / 2;
-        float[] invFreq = new float[h];
-        for (int i = 0; i < h; i++) invFreq[i] = (float) (1.0 / Math.pow(theta, 2.0 * i / headDim));
+    private static Table build(float theta, float[] invFreq, int positions) {
+        int h = invFreq.length;
         float[] cos = new float[positions * h], sin = new float[positions * h];
         for (int p = 0; p < positions; p++) {
             for (int i = 0; i < h; i++) {
@@ -54,11 +88,19 @@ public final class Rope {
                 sin[p * h + i] = (float) Math.sin(angle);
             }
         }
-        return new Table(theta, headDim, positions, cos, sin);
+        return new Table(theta, 2 * h, positions, cos, sin);
     }
 
     /** x [B, T, H, hd]; positions has T entries (shared by the batch) or B·T (one per token). */
     public static Tensor rope(Tensor x, int[] positions, float theta) {
+        return rope(x, positions, theta, null);
+    }
+
+    /**
+     * As {@link #rope(Tensor, int[], float)} with explicit inverse frequencies [hd/2] (a scaled
+     * rotary embedding, e.g. linear or Llama-3 context extension); invFreq null means θ's own.
+     */
+    public static Tensor rope(Tensor x, int[] positions, float theta, float[] invFreq) {
         if (x.rank() != 4) throw new IllegalArgumentException(
                 "rope: x must be [B, T, H, hd], got " + Arrays.toString(x.shape()));
         int batch = x.dim(0), t = x.dim(1), heads = x.dim(2), hd = x.dim(3);
@@ -71,7 +113,9 @@ public final class Rope {
             if (p < 0) throw new IllegalArgumentException("rope: negative position " + p);
             max = Math.max(max, p);
         }
-        Table table = table(theta, hd, max);
+        if (invFreq != null && invFreq.length != hd / 2) throw new IllegalArgumentException(
+                "rope: " + invFreq.length + " inverse frequencies for head dim " + hd + " (need " + hd / 2 + ")");
+        Table table = invFreq == null ? table(theta, hd, max) : table(invFreq, max);
         // copied so backward sees the positions of this call even if the caller reuses its array
         int[] pos = positions.clone();
         Tensor out = Tensor.empty(Tensor.needsGrad(x), x.shape());

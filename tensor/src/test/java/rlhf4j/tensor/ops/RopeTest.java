@@ -61,6 +61,21 @@ class RopeTest {
     }
 
     @Test
+    void explicitFrequenciesRotateByTheirOwnAngles() {
+        Tensor x = param("x", 6, 2, 4, 3, 8);
+        int[] pos = {0, 3, 6, 9};
+        // θ's own frequencies reproduce the θ form exactly
+        float[] own = Rope.inverseFrequencies(10000f, 8);
+        assertThat(Ops.rope(x, pos, own).data()).containsExactly(Ops.rope(x, pos, 10000f).data());
+        // linear scaling by 3 (every frequency / 3) is the same as positions / 3
+        float[] linear = own.clone();
+        for (int i = 0; i < linear.length; i++) linear[i] /= 3f;
+        assertClose("linear-scaled rope", Ops.rope(x, pos, linear).data(), reference(x, new int[] {0, 1, 2, 3}, 10000), 1e-5);
+        assertGradients(() -> Ops.rope(x, pos, linear), x);
+        assertThatThrownBy(() -> Ops.rope(x, pos, new float[3])).hasMessageContaining("head dim 8");
+    }
+
+    @Test
     void cosSinTableIsReusedAndGrows() {
         Rope.Table small = Rope.table(1234f, 16, 10);
         assertThat(Rope.table(1234f, 16, 200)).isSameAs(small);
