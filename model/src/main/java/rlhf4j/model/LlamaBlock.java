@@ -10,32 +10,33 @@ final class LlamaBlock implements Block {
     private final int nHeads, nKvHeads, headDim;
     private final float eps, theta;
     private final Tensor inputNorm;                  // [D]
-    private final Tensor wq, wk, wv, wo;             // [Hq·hd, D], [Hkv·hd, D] ×2, [D, Hq·hd]
+    private final Linear wq, wk, wv, wo;             // [Hq·hd, D], [Hkv·hd, D] ×2, [D, Hq·hd]
     private final Tensor postNorm;                   // [D]
-    private final Tensor wGate, wUp, wDown;          // [F, D], [F, D], [D, F]
+    private final Linear wGate, wUp, wDown;          // [F, D], [F, D], [D, F]
 
-    LlamaBlock(TransformerConfig c, String prefix) {
+    LlamaBlock(TransformerConfig c, String prefix, ModelParts parts) {
         int d = c.dModel(), hd = c.headDim(), f = c.ffnHidden();
         nHeads = c.nHeads();
         nKvHeads = c.nKvHeads();
         headDim = hd;
         eps = c.normEps();
         theta = c.ropeTheta();
-        inputNorm = Tensor.param(prefix + "input_layernorm.weight", d);
-        wq = Tensor.param(prefix + "self_attn.q_proj.weight", nHeads * hd, d);
-        wk = Tensor.param(prefix + "self_attn.k_proj.weight", nKvHeads * hd, d);
-        wv = Tensor.param(prefix + "self_attn.v_proj.weight", nKvHeads * hd, d);
-        wo = Tensor.param(prefix + "self_attn.o_proj.weight", d, nHeads * hd);
-        postNorm = Tensor.param(prefix + "post_attention_layernorm.weight", d);
-        wGate = Tensor.param(prefix + "mlp.gate_proj.weight", f, d);
-        wUp = Tensor.param(prefix + "mlp.up_proj.weight", f, d);
-        wDown = Tensor.param(prefix + "mlp.down_proj.weight", d, f);
+        inputNorm = parts.param(prefix + "input_layernorm.weight", d);
+        wq = parts.linear(prefix + "self_attn.q_proj", nHeads * hd, d, false);
+        wk = parts.linear(prefix + "self_attn.k_proj", nKvHeads * hd, d, false);
+        wv = parts.linear(prefix + "self_attn.v_proj", nKvHeads * hd, d, false);
+        wo = parts.linear(prefix + "self_attn.o_proj", d, nHeads * hd, false);
+        postNorm = parts.param(prefix + "post_attention_layernorm.weight", d);
+        wGate = parts.linear(prefix + "mlp.gate_proj", f, d, false);
+        wUp = parts.linear(prefix + "mlp.up_proj", f, d, false);
+        wDown = parts.linear(prefix + "mlp.down_proj", d, f, false);
     }
 
     @Override
     public void register(Map<String, Tensor> named) {
         // the order of LlamaDecoderLayer's state_dict
-        for (Tensor p : new Tensor[] {wq, wk, wv, wo, wGate, wUp, wDown, inputNorm, postNorm}) {
+        for (Tensor p : new Tensor[] {wq.weight, wk.weight, wv.weight, wo.weight, wGate.weight, wUp.weight, wDown.weight,
+                inputNorm, postNorm}) {
             named.put(p.name(), p);
         }
     }
@@ -45,14 +46,14 @@ final class LlamaBlock implements Block {
         int b = x.dim(0), t = x.dim(1), d = x.dim(2);
         // attention: x [B, T, D] → q [B, T, Hq, hd], k, v [B, T, Hkv, hd]
         Tensor h = Ops.rmsNorm(x, inputNorm, eps);
-        Tensor q = Ops.rope(Ops.linear(h, wq, null).reshape(b, t, nHeads, headDim), positions, theta);
-        Tensor k = Ops.rope(Ops.linear(h, wk, null).reshape(b, t, nKvHeads, headDim), positions, theta);
-        Tensor v = Ops.linear(h, wv, null).reshape(b, t, nKvHeads, headDim);
+        Tensor q = Ops.rope(wq.forward(h).reshape(b, t, nHeads, headDim), positions, theta);
+        Tensor k = Ops.rope(wk.forward(h).reshape(b, t, nKvHeads, headDim), positions, theta);
+        Tensor v = wv.forward(h).reshape(b, t, nKvHeads, headDim);
         Tensor a = Block.attend(q, k, v, mask, cache, layer).reshape(b, t, nHeads * headDim);
-        x = Ops.add(x, Ops.linear(a, wo, null));
+        x = Ops.add(x, wo.forward(a));
         // MLP: down(silu(gate(m)) · up(m)), hidden [B, T, F]
         Tensor m = Ops.rmsNorm(x, postNorm, eps);
-        Tensor hidden = Ops.swiglu(Ops.linear(m, wGate, null), Ops.linear(m, wUp, null));
-        return Ops.add(x, Ops.linear(hidden, wDown, null).reshape(b, t, d));
+        Tensor hidden = Ops.swiglu(wGate.forward(m), wUp.forward(m));
+        return Ops.add(x, wDown.forward(hidden).reshape(b, t, d));
     }
 }
