@@ -69,8 +69,12 @@ public final class ModelIO {
         }
     }
 
-    /** Reads config.json and model.safetensors from {@code dir}. */
+    /**
+     * Reads config.json and model.safetensors from {@code dir}; a LoRA run folder (adapter_config.json)
+     * gives its base with the adapters merged in (see {@link LoraIO}).
+     */
     public static Transformer load(Path dir) {
+        if (LoraIO.isAdapterFolder(dir)) return LoraIO.loadMerged(dir);
         Transformer model = Transformer.uninitialized(readConfig(dir));
         loadWeights(model, dir.resolve(WEIGHTS));
         return model;
@@ -78,6 +82,7 @@ public final class ModelIO {
 
     /** The {@code score.weight} head saved next to a model by {@link #save(Transformer, ScalarHead, Path)}. */
     public static ScalarHead loadScalarHead(Path dir, int dModel) {
+        if (LoraIO.isAdapterFolder(dir)) return LoraIO.loadScalarHead(dir, dModel);
         try (Safetensors.Reader r = Safetensors.open(dir.resolve(WEIGHTS))) {
             if (!r.contains(ScalarHead.NAME)) throw new IllegalArgumentException(
                     r.file() + " has no '" + ScalarHead.NAME + "': it is not a reward or value model");
