@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         subcommands = {WorldCommand.class, DataCommand.class, TokenizerCommand.class, PretrainCommand.class,
                 SampleCommand.class, SftCommand.class, ChatCommand.class, GenerateCommand.class, LabelCommand.class,
                 RewardCommand.class, PpoCommand.class, DpoCommand.class, GrpoCommand.class, ServeCommand.class,
-                FeedbackCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+                FeedbackCommand.class, LoraCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static void main(String[] args) {
         int code = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
