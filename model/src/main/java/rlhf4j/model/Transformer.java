@@ -266,7 +266,13 @@ public final class Transformer {
         checkPositions(seqLen);
         Tensor x = embed(ids, positions, batch, seqLen);
         AttentionMask mask = new AttentionMask(true, seqLen, segments);
-        for (int l = 0; l < blocks.length; l++) x = blocks[l].forward(x, positions, mask, null, l);
+        for (int l = 0; l < blocks.length; l++) {
+            Block block = blocks[l];
+            int layer = l;
+            x = gradientCheckpointing
+                    ? Tape.checkpoint(x, in -> block.forward(in, positions, mask, null, layer)) // keeps only the block's input
+                    : block.forward(x, positions, mask, null, layer);
+        }
         return finalNorm(x);
     }
 

@@ -94,4 +94,25 @@ class SftLoraTest {
             assertThat(ay.b().data()).as(ax.module()).isEqualTo(ax.b().data());
         }
     }
+
+    @Test
+    void gradientCheckpointingTrainsToTheSameLossesAndWeights(@TempDir Path tmp) throws Exception {
+        Path train = SftFixtures.writeConversations(tmp.resolve("train.jsonl"), 60, 1);
+        SftConfig cfg = SftFixtures.config(train, null, 4, true);
+        LoopConfig t = cfg.train(), tc = new LoopConfig(t.steps(), t.gradAccum(), t.lr(), t.minLrRatio(), t.warmup(), t.schedule(),
+                t.weightDecay(), t.beta1(), t.beta2(), t.clip(), t.evalEvery(), t.sampleEvery(), t.checkpointEvery(), t.logEvery(),
+                t.maxBadSteps(), t.seed(), t.threads(), true);
+        Path plain = Files.createDirectories(tmp.resolve("plain")), recomputed = Files.createDirectories(tmp.resolve("recomputed"));
+        new Trainer(new SftStage(SftFixtures.model(3), tok, cfg), t, plain).run(false);
+        Transformer m = SftFixtures.model(3);
+        new Trainer(new SftStage(m, tok, cfg), tc, recomputed).run(false);
+        assertThat(m.gradientCheckpointing()).isTrue();
+        List<JsonNode> a = MetricsLog.read(plain.resolve("metrics.jsonl")), b = MetricsLog.read(recomputed.resolve("metrics.jsonl"));
+        for (int i = 0; i < a.size(); i++) {
+            assertThat(b.get(i).path("loss").asDouble()).isEqualTo(a.get(i).path("loss").asDouble());
+            assertThat(b.get(i).path("grad_norm").asDouble()).isEqualTo(a.get(i).path("grad_norm").asDouble());
+        }
+        Transformer x = ModelIO.load(plain), y = ModelIO.load(recomputed);
+        x.namedParameters().forEach((name, p) -> assertThat(y.parameter(name).data()).as(name).isEqualTo(p.data()));
+    }
 }
