@@ -66,7 +66,8 @@ public final class LoraIO {
         adapter.put("task_type", head != null ? "SEQ_CLS" : "CAUSAL_LM");
         adapter.put("base_model_name_or_path", relativeBase(dir, model.baseDir()));
         adapter.put("r", lora.r());
-        adapter.put("lora_alpha", lora.alpha());
+        if (lora.alpha() == Math.rint(lora.alpha())) adapter.put("lora_alpha", (long) lora.alpha()); // PEFT writes an int
+        else adapter.put("lora_alpha", lora.alpha());
         ArrayNode targets = adapter.putArray("target_modules");
         lora.targets().forEach(targets::add);
         adapter.put("lora_dropout", 0.0);
