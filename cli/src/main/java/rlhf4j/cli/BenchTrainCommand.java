@@ -8,9 +8,11 @@ import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import rlhf4j.model.LoraConfig;
 import rlhf4j.model.Transformer;
 import rlhf4j.tensor.Parallel;
 import rlhf4j.tensor.Rng;
+import rlhf4j.tensor.Tape;
 import rlhf4j.train.LanguageModelStep;
 import rlhf4j.train.optim.AdamW;
 
@@ -35,13 +37,19 @@ final class BenchTrainCommand implements Runnable {
     long seed;
     @Option(names = "--progress", description = "print each step's loss and time on stderr")
     boolean progress;
+    @Option(names = "--lora", paramLabel = "R,ALPHA[,TARGET...]", description = "train LoRA adapters only, e.g. 8,16,q_proj,v_proj")
+    String lora;
+    @Option(names = "--grad-checkpoint", description = "recompute each block's activations in backward")
+    boolean gradCheckpoint;
 
     @Override
     public void run() {
         if (threads != null) Parallel.setThreads(threads);
         int t = shape.seq;
         Transformer model = new Transformer(shape.config(t), new Rng(seed));
-        AdamW opt = new AdamW(model.parameters(), AdamW.Hyper.llmDefaults(3e-4f));
+        if (lora != null) model = model.withLora(LoraConfig.parse(lora), new Rng(seed + 2), null);
+        model.setGradientCheckpointing(gradCheckpoint);
+        AdamW opt = new AdamW(model.trainable(), AdamW.Hyper.llmDefaults(3e-4f));
         LanguageModelStep step = new LanguageModelStep(model, opt, 1.0f);
         Rng data = new Rng(seed + 1);
         int[] ids = new int[batch * t], targets = new int[batch * t];
@@ -64,6 +72,9 @@ final class BenchTrainCommand implements Runnable {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("family", model.config().family().toString().toLowerCase());
         out.put("params", model.parameterCount());
+        out.put("trainable", model.trainableCount());
+        out.put("grad_checkpoint", gradCheckpoint);
+        out.put("pool_mb", round1(Tape.pooledBytes() / 1048576.0));
         out.put("threads", Parallel.threads());
         out.put("batch", batch);
         out.put("seq", t);

@@ -36,12 +36,15 @@ final class DpoCommand implements Callable<Integer> {
     Path out;
     @Option(names = "--resume", description = "continue from the run folder's last checkpoint")
     boolean resume;
+    @Option(names = "--lora", paramLabel = "R,ALPHA[,TARGET...]", description = LoraOption.DESCRIPTION)
+    String lora;
     @Option(names = "--print-config", description = "print the resolved config and exit")
     boolean printConfig;
 
     @Override
     public Integer call() throws IOException {
         DpoConfig cfg = ConfigTree.resolve(DpoConfig.defaults(), config, sets, DpoConfig.class);
+        cfg = cfg.withLora(LoraOption.resolve(cfg.lora(), lora));
         if (printConfig) {
             System.out.println(ConfigTree.toJson(cfg));
             return 0;
@@ -55,7 +58,8 @@ final class DpoCommand implements Callable<Integer> {
         AtomicFiles.writeString(out.resolve("dpo_config.json"), ConfigTree.toJson(cfg));
         Tokenizer tok = Tokenizers.load(init.toString());
         Tokenizers.save(tok, out);
-        Transformer policy = ModelIO.load(init);
+        Transformer reference = ModelIO.load(init);
+        Transformer policy = LoraOption.apply(reference, cfg.lora(), cfg.train().seed(), init, "dpo");
         int maxLen = cfg.model().maxLen() > 0 ? Math.min(cfg.model().maxLen(), policy.config().maxSeqLen()) : policy.config().maxSeqLen();
 
         List<Comparison> all = PreferenceFiles.read(Path.of(cfg.data().train()));
@@ -68,8 +72,8 @@ final class DpoCommand implements Callable<Integer> {
         }
         ChatEval chat = RlEval.of(tok, cfg.eval());
         long t0 = System.nanoTime();
-        // the policy still holds the SFT weights here: it serves as the reference, read once
-        DpoStage stage = new DpoStage(policy, policy, DpoStage.pairs(train, tok, maxLen), DpoStage.pairs(val, tok, maxLen),
+        // the policy still computes what the SFT model does here: the reference's log-probs are read once
+        DpoStage stage = new DpoStage(policy, reference, DpoStage.pairs(train, tok, maxLen), DpoStage.pairs(val, tok, maxLen),
                 (float) cfg.dpo().beta(), cfg.data().pairsPerBatch(), cfg.train().seed(), chat);
         System.err.printf("dpo: from %s, %,d parameters; %d training pairs from %d comparisons, %d held-out pairs; "
                         + "reference log-probs cached in %.1f s; run folder %s%n", init, policy.parameterCount(), stage.trainPairs(),

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         subcommands = {PipelineCommand.class, WorldCommand.class, DataCommand.class, TokenizerCommand.class, PretrainCommand.class,
                 SampleCommand.class, SftCommand.class, ChatCommand.class, GenerateCommand.class, LabelCommand.class,
                 RewardCommand.class, PpoCommand.class, DpoCommand.class, GrpoCommand.class, ServeCommand.class,
-                FeedbackCommand.class, ExportCommand.class, CheckLogitsCommand.class, BenchCommand.class,
+                FeedbackCommand.class, ExportCommand.class, CheckLogitsCommand.class, LoraCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static void main(String[] args) {

@@ -228,8 +228,9 @@ final class Pipeline {
             case "both" -> {
                 Path both = out.resolve("label").resolve("prompts.jsonl");
                 Files.createDirectories(both.getParent());
-                AtomicFiles.writeString(both, Files.readString(worldDir().resolve("sft.jsonl"))
-                        + Files.readString(worldDir().resolve("rl_prompts.jsonl")));
+                // the RL prompts first: the SFT model was not trained on them, so its answers differ more
+                AtomicFiles.writeString(both, Files.readString(worldDir().resolve("rl_prompts.jsonl"))
+                        + Files.readString(worldDir().resolve("sft.jsonl")));
                 yield both;
             }
             default -> throw new IllegalArgumentException("label.prompts must be sft, rl or both, got " + l.prompts());

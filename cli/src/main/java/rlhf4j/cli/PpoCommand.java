@@ -37,12 +37,15 @@ final class PpoCommand implements Callable<Integer> {
     Path out;
     @Option(names = "--resume", description = "continue from the run folder's last checkpoint")
     boolean resume;
+    @Option(names = "--lora", paramLabel = "R,ALPHA[,TARGET...]", description = LoraOption.DESCRIPTION)
+    String lora;
     @Option(names = "--print-config", description = "print the resolved config and exit")
     boolean printConfig;
 
     @Override
     public Integer call() throws Exception {
         PpoConfig cfg = ConfigTree.resolve(PpoConfig.defaults(), config, sets, PpoConfig.class);
+        cfg = cfg.withLora(LoraOption.resolve(cfg.lora(), lora));
         if (printConfig) {
             System.out.println(ConfigTree.toJson(cfg));
             return 0;
@@ -57,13 +60,16 @@ final class PpoCommand implements Callable<Integer> {
         Tokenizer tokenizer = Tokenizers.load(policyDir.toString());
         Tokenizers.save(tokenizer, out);
 
-        Transformer policy = ModelIO.load(policyDir);
+        Transformer policy = LoraOption.apply(ModelIO.load(policyDir), cfg.lora(), cfg.train().seed(), policyDir, "ppo");
         RewardModel rm = RewardModel.load(rmDir);
         if (rm.model().config().vocabSize() != policy.config().vocabSize()) throw new IllegalArgumentException(
                 "the reward model's vocabulary (" + rm.model().config().vocabSize() + ") differs from the policy's ("
                         + policy.config().vocabSize() + "); the value model starts from the reward model and must read the policy's tokens");
-        // the value model: a second, trained copy of the reward model
-        Transformer value = ModelIO.load(rmDir);
+        // the value model: a second, trained copy of the reward model — with LoRA, adapters over the frozen
+        // reward model's own weights (no second copy)
+        Transformer value = cfg.lora().enabled()
+                ? LoraOption.apply(rm.model(), cfg.lora(), cfg.train().seed() + 1, rmDir, "ppo value")
+                : ModelIO.load(rmDir);
         ScalarHead valueHead = ModelIO.loadScalarHead(rmDir, value.config().dModel());
         RewardNorm norm = null;
         if (cfg.reward().normalize()) {

@@ -42,12 +42,15 @@ final class RewardCommand implements Callable<Integer> {
     Path out;
     @Option(names = "--resume", description = "continue from the run folder's last checkpoint")
     boolean resume;
+    @Option(names = "--lora", paramLabel = "R,ALPHA[,TARGET...]", description = LoraOption.DESCRIPTION)
+    String lora;
     @Option(names = "--print-config", description = "print the resolved config and exit")
     boolean printConfig;
 
     @Override
     public Integer call() throws IOException {
         RewardConfig cfg = ConfigTree.resolve(RewardConfig.defaults(), config, sets, RewardConfig.class);
+        cfg = cfg.withLora(LoraOption.resolve(cfg.lora(), lora));
         if (printConfig) {
             System.out.println(ConfigTree.toJson(cfg));
             return 0;
@@ -62,7 +65,7 @@ final class RewardCommand implements Callable<Integer> {
         AtomicFiles.writeString(out.resolve("reward_config.json"), ConfigTree.toJson(cfg));
         Tokenizer tok = Tokenizers.load(init.toString());
         Tokenizers.save(tok, out);
-        Transformer model = ModelIO.load(init);
+        Transformer model = LoraOption.apply(ModelIO.load(init), cfg.lora(), cfg.train().seed(), init, "reward");
         ScalarHead head = new ScalarHead(model.config().dModel(), new Rng(cfg.train().seed()), cfg.model().headStd());
         RewardModel rm = new RewardModel(model, head, tok, cfg.model().maxLen());
 

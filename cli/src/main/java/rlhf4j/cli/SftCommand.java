@@ -38,12 +38,15 @@ final class SftCommand implements Callable<Integer> {
     Path out;
     @Option(names = "--resume", description = "continue from the run folder's last checkpoint")
     boolean resume;
+    @Option(names = "--lora", paramLabel = "R,ALPHA[,TARGET...]", description = LoraOption.DESCRIPTION)
+    String lora;
     @Option(names = "--print-config", description = "print the resolved config and exit")
     boolean printConfig;
 
     @Override
     public Integer call() throws IOException {
         SftConfig cfg = ConfigTree.resolve(SftConfig.defaults(), config, sets, SftConfig.class);
+        cfg = cfg.withLora(LoraOption.resolve(cfg.lora(), lora));
         if (printConfig) {
             System.out.println(ConfigTree.toJson(cfg));
             return 0;
@@ -58,7 +61,7 @@ final class SftCommand implements Callable<Integer> {
         Tokenizer tokenizer = Tokenizers.load(init.toString());
         Tokenizers.save(tokenizer, out);
         if (cfg.train().threads() > 0) Parallel.setThreads(cfg.train().threads());
-        Transformer model = ModelIO.load(init);
+        Transformer model = LoraOption.apply(ModelIO.load(init), cfg.lora(), cfg.train().seed(), init, "sft");
         SftStage stage = new SftStage(model, tokenizer, cfg);
         System.err.printf("sft: from %s, %,d parameters; %d conversations to train on, %d held out%s; run folder %s%n",
                 init, model.parameterCount(), stage.trainExamples(), stage.valExamples(),

@@ -1,5 +1,6 @@
 package rlhf4j.model;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -32,6 +33,11 @@ public final class Transformer {
     private final Tensor normBias;          // gpt2 [D]; null for llama
     private final Tensor lmHead;            // [V, D]; the token embedding itself when tied
     private final Map<String, Tensor> named;
+    // LoRA: the base weights are frozen views of another model's; only the adapters train
+    private final LoraConfig lora;                  // null: a plain model, every parameter trains
+    private final Map<String, LoraAdapter> adapters; // by module name, in block order
+    private final Path baseDir;                      // where the frozen base weights were loaded from (may be null)
+    private boolean gradientCheckpointing;
 
     /** A model with GPT-2/nanoGPT's initialisation drawn from {@code rng}. */
     public Transformer(TransformerConfig config, Rng rng) {
@@ -45,27 +51,113 @@ public final class Transformer {
     }
 
     private Transformer(TransformerConfig config) {
+        this(config, ModelParts.fresh(), null, null);
+    }
+
+    private Transformer(TransformerConfig config, ModelParts parts, LoraConfig lora, Path baseDir) {
         this.config = config;
+        this.lora = lora;
+        this.baseDir = baseDir;
         int v = config.vocabSize(), d = config.dModel();
         Map<String, Tensor> params = new LinkedHashMap<>();
         blocks = new Block[config.nLayers()];
         if (config.family() == Family.GPT2) {
-            tokenEmbedding = add(params, Tensor.param("transformer.wte.weight", v, d));
-            positionEmbedding = add(params, Tensor.param("transformer.wpe.weight", config.maxSeqLen(), d));
-            for (int i = 0; i < blocks.length; i++) blocks[i] = new Gpt2Block(config, "transformer.h." + i + ".");
+            tokenEmbedding = add(params, parts.param("transformer.wte.weight", v, d));
+            positionEmbedding = add(params, parts.param("transformer.wpe.weight", config.maxSeqLen(), d));
+            for (int i = 0; i < blocks.length; i++) blocks[i] = new Gpt2Block(config, "transformer.h." + i + ".", parts);
             for (Block b : blocks) b.register(params);
-            normWeight = add(params, Tensor.param("transformer.ln_f.weight", d));
-            normBias = add(params, Tensor.param("transformer.ln_f.bias", d));
+            normWeight = add(params, parts.param("transformer.ln_f.weight", d));
+            normBias = add(params, parts.param("transformer.ln_f.bias", d));
         } else {
-            tokenEmbedding = add(params, Tensor.param("model.embed_tokens.weight", v, d));
+            tokenEmbedding = add(params, parts.param("model.embed_tokens.weight", v, d));
             positionEmbedding = null;
-            for (int i = 0; i < blocks.length; i++) blocks[i] = new LlamaBlock(config, "model.layers." + i + ".");
+            for (int i = 0; i < blocks.length; i++) blocks[i] = new LlamaBlock(config, "model.layers." + i + ".", parts);
             for (Block b : blocks) b.register(params);
-            normWeight = add(params, Tensor.param("model.norm.weight", d));
+            normWeight = add(params, parts.param("model.norm.weight", d));
             normBias = null;
         }
-        lmHead = config.tiedEmbeddings() ? tokenEmbedding : add(params, Tensor.param("lm_head.weight", v, d));
+        lmHead = config.tiedEmbeddings() ? tokenEmbedding : add(params, parts.param("lm_head.weight", v, d));
         named = Collections.unmodifiableMap(params);
+        adapters = Collections.unmodifiableMap(new LinkedHashMap<>(parts.adapters));
+    }
+
+    // ---- LoRA ----
+
+    /**
+     * A LoRA model over this one: the same weights as frozen views (shared storage, no gradient,
+     * no copy) plus fresh adapters on the projections {@code lora} targets, their A drawn from
+     * {@code rng} in block order and B zero — so it starts computing exactly what this model does.
+     * Only {@link #trainable()} (the adapters) go to an optimizer.
+     *
+     * @param baseDir the folder this model was loaded from, recorded when the adapters are saved (may be null)
+     */
+    public Transformer withLora(LoraConfig lora, Rng rng, Path baseDir) {
+        if (this.lora != null) throw new IllegalStateException("this model already has LoRA adapters; merge them first");
+        if (lora == null || !lora.enabled()) throw new IllegalArgumentException("LoRA needs a positive rank");
+        LoraConfig resolved = lora.resolved(config.family());
+        return new Transformer(config, ModelParts.frozen(this, resolved, rng), resolved, baseDir);
+    }
+
+    /** The LoRA settings, or null for a plain model. */
+    public LoraConfig lora() {
+        return lora;
+    }
+
+    /** The adapters by module name (e.g. {@code model.layers.0.self_attn.q_proj}); empty for a plain model. */
+    public Map<String, LoraAdapter> adapters() {
+        return adapters;
+    }
+
+    /** The folder the frozen base was loaded from (LoRA models), or null. */
+    public Path baseDir() {
+        return baseDir;
+    }
+
+    /**
+     * The same weights without the adapters, frozen and sharing storage: a LoRA policy's reference
+     * model costs no second copy. For a plain model, a frozen view of it.
+     */
+    public Transformer withoutAdapters() {
+        return new Transformer(config, ModelParts.frozen(this, null, null), null, null);
+    }
+
+    /** A plain, independent model whose weights are W + (alpha/r)·B·A wherever an adapter sits. */
+    public Transformer merged() {
+        Transformer m = new Transformer(config);
+        named.forEach((name, p) -> System.arraycopy(p.data(), 0, m.named.get(name).data(), 0, p.size()));
+        for (LoraAdapter a : adapters.values()) a.mergeInto(m.named.get(a.module() + ".weight"));
+        return m;
+    }
+
+    /** What an optimizer updates: the adapters' A and B for a LoRA model, else every parameter. */
+    public List<Tensor> trainable() {
+        if (lora == null) return parameters();
+        List<Tensor> out = new ArrayList<>();
+        for (LoraAdapter a : adapters.values()) {
+            out.add(a.a());
+            out.add(a.b());
+        }
+        return out;
+    }
+
+    public long trainableCount() {
+        long n = 0;
+        for (Tensor p : trainable()) n += p.size();
+        return n;
+    }
+
+    // ---- gradient checkpointing ----
+
+    /**
+     * When on, training keeps only each block's input and recomputes the block's activations
+     * during backward: less memory for one more forward of the blocks. Gradients are unchanged.
+     */
+    public void setGradientCheckpointing(boolean on) {
+        this.gradientCheckpointing = on;
+    }
+
+    public boolean gradientCheckpointing() {
+        return gradientCheckpointing;
     }
 
     private static Tensor add(Map<String, Tensor> params, Tensor p) {
@@ -99,7 +191,10 @@ public final class Transformer {
         return config;
     }
 
-    /** Every trainable tensor under its HF name, in HF's state_dict order; a tied LM head appears once. */
+    /**
+     * Every weight under its HF name, in HF's state_dict order; a tied LM head appears once. A LoRA
+     * model lists its frozen base weights here and its adapters in {@link #adapters()}.
+     */
     public Map<String, Tensor> namedParameters() {
         return named;
     }
@@ -141,8 +236,12 @@ public final class Transformer {
         return lmHead;
     }
 
-    /** An independent model with the same config and weights (no gradients): a frozen reference for KL or DPO. */
+    /**
+     * An independent plain model with the same config and weights: a frozen reference for KL or
+     * DPO. A LoRA model's copy has its adapters merged in.
+     */
     public Transformer copy() {
+        if (lora != null) return merged();
         Transformer c = new Transformer(config);
         named.forEach((name, p) -> System.arraycopy(p.data(), 0, c.named.get(name).data(), 0, p.size()));
         return c;
@@ -194,7 +293,13 @@ public final class Transformer {
         checkPositions(seqLen);
         Tensor x = embed(ids, positions, batch, seqLen);
         AttentionMask mask = new AttentionMask(true, seqLen, segments);
-        for (int l = 0; l < blocks.length; l++) x = blocks[l].forward(x, positions, mask, null, l);
+        for (int l = 0; l < blocks.length; l++) {
+            Block block = blocks[l];
+            int layer = l;
+            x = gradientCheckpointing
+                    ? Tape.checkpoint(x, in -> block.forward(in, positions, mask, null, layer)) // keeps only the block's input
+                    : block.forward(x, positions, mask, null, layer);
+        }
         return finalNorm(x);
     }
 

@@ -28,6 +28,29 @@ final class BufferPool {
         return b;
     }
 
+    /** A position in the lending order, for {@link #releaseSince}. */
+    int mark() {
+        return lent.size();
+    }
+
+    /**
+     * Buffers lent after {@code mark} become free again, except {@code keep} (may be null): a
+     * checkpointed segment hands back its activations once they are no longer needed.
+     */
+    void releaseSince(int mark, float[] keep) {
+        boolean kept = false;
+        for (int i = mark; i < lent.size(); i++) {
+            float[] b = lent.get(i);
+            if (b == keep && !kept) {
+                kept = true;
+                continue;
+            }
+            free.computeIfAbsent(b.length, k -> new ArrayDeque<>()).addLast(b);
+        }
+        lent.subList(mark, lent.size()).clear();
+        if (kept) lent.add(keep);
+    }
+
     /** Everything lent becomes free again. */
     void reclaim() {
         for (float[] b : lent) free.computeIfAbsent(b.length, k -> new ArrayDeque<>()).addLast(b);

@@ -28,7 +28,7 @@ public final class Tape implements AutoCloseable {
     private static final ThreadLocal<Tape> ACTIVE = new ThreadLocal<>();
     private static final ThreadLocal<BufferPool> POOL = ThreadLocal.withInitial(BufferPool::new);
 
-    private final List<Backward> ops = new ArrayList<>();
+    private List<Backward> ops = new ArrayList<>();
     private final BufferPool pool = POOL.get();
     private boolean closed;
 
@@ -83,6 +83,52 @@ public final class Tape implements AutoCloseable {
         ops.clear();
     }
 
+    /**
+     * Gradient checkpointing (Chen et al. 2016): {@code y = segment(x)} keeping only x and y. The
+     * segment's forward runs once now and its activations go straight back to the pool; during
+     * backward it runs again, recording this time, and its ops' backwards run at once, after which
+     * those activations are handed back too. Peak memory holds one segment's activations instead
+     * of all of them, for the price of one more forward; the gradients are the same, bit for bit,
+     * since the recomputation repeats the same deterministic kernels in the same order.
+     *
+     * <p>The segment must read only {@code x}, parameters and constants (no other intermediate of
+     * this tape), and must compute the same thing when called again. Without a recording tape it
+     * simply runs.
+     */
+    public static Tensor checkpoint(Tensor x, java.util.function.UnaryOperator<Tensor> segment) {
+        Tape t = ACTIVE.get();
+        if (t == null) return segment.apply(x);
+        int opsMark = t.ops.size(), poolMark = t.pool.mark();
+        Tensor y = segment.apply(x);
+        // forget the segment's ops and activations: only y (the next segment's input) is kept
+        t.ops.subList(opsMark, t.ops.size()).clear();
+        t.pool.releaseSince(poolMark, y.data());
+        if (!y.requiresGrad()) return y;
+        t.ops.add(() -> t.recompute(x, segment, y));
+        return y;
+    }
+
+    /** Runs the segment again while recording, seeds its output with y's gradient, and backpropagates through it. */
+    private void recompute(Tensor x, java.util.function.UnaryOperator<Tensor> segment, Tensor y) {
+        float[] gy = y.gradOrNull();
+        if (gy == null) return;
+        if (x.requiresGrad()) x.grad(); // x's gradient outlives the segment: take its buffer before the mark
+        int poolMark = pool.mark();
+        List<Backward> outer = ops;
+        ops = new ArrayList<>();
+        try {
+            Tensor again = segment.apply(x);
+            if (again.requiresGrad()) {
+                float[] g = again.grad();
+                for (int i = 0; i < g.length; i++) g[i] += gy[i];
+                for (int i = ops.size() - 1; i >= 0; i--) ops.get(i).run();
+            }
+        } finally {
+            ops = outer;
+            pool.releaseSince(poolMark, null);
+        }
+    }
+
     /** Number of ops recorded so far (for tests and diagnostics). */
     public int recorded() {
         return ops.size();
@@ -92,7 +138,7 @@ public final class Tape implements AutoCloseable {
         return pool.take(n);
     }
 
-    /** Bytes of float buffers this thread's pool has ever allocated. */
+    /** Bytes of float buffers this thread's pool has ever allocated: the peak a step needed, once warm. */
     public static long pooledBytes() {
         return POOL.get().bytesHeld();
     }

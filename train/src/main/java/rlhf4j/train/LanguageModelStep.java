@@ -26,7 +26,7 @@ public final class LanguageModelStep {
     public LanguageModelStep(Transformer model, AdamW optimizer, float clipNorm) {
         this.model = model;
         this.optimizer = optimizer;
-        this.params = model.parameters();
+        this.params = model.trainable();
         this.clipNorm = clipNorm;
     }
 

@@ -71,9 +71,13 @@ public final class ModelIO {
         }
     }
 
-    /** Reads config.json and the weights (model.safetensors, or the shards of its index) from {@code dir}. */
+    /**
+     * Reads config.json and the weights (model.safetensors, or the shards of its index) from {@code dir};
+     * a LoRA run folder (adapter_config.json) gives its base with the adapters merged in (see {@link LoraIO}).
+     */
     public static Transformer load(Path dir) {
         if (!Files.isDirectory(dir)) throw new IllegalArgumentException(dir + " is not a model folder (no such directory)");
+        if (LoraIO.isAdapterFolder(dir)) return LoraIO.loadMerged(dir);
         Transformer model = Transformer.uninitialized(readConfig(dir));
         try (WeightFiles w = WeightFiles.ofFolder(dir)) {
             loadWeights(model, w);
@@ -83,6 +87,7 @@ public final class ModelIO {
 
     /** The {@code score.weight} head saved next to a model by {@link #save(Transformer, ScalarHead, Path)}. */
     public static ScalarHead loadScalarHead(Path dir, int dModel) {
+        if (LoraIO.isAdapterFolder(dir)) return LoraIO.loadScalarHead(dir, dModel);
         try (Safetensors.Reader r = Safetensors.open(dir.resolve(WEIGHTS))) {
             if (!r.contains(ScalarHead.NAME)) throw new IllegalArgumentException(
                     r.file() + " has no '" + ScalarHead.NAME + "': it is not a reward or value model");

@@ -1,5 +1,6 @@
 package rlhf4j.train.dpo;
 
+import rlhf4j.model.LoraConfig;
 import rlhf4j.train.loop.LoopConfig;
 import rlhf4j.train.sft.SftConfig;
 
@@ -7,7 +8,21 @@ import rlhf4j.train.sft.SftConfig;
  * Everything {@code rlhf4j dpo} reads from its config file (YAML or JSON, snake_case keys); every
  * key has a default and {@code --set section.key=value} overrides any of them.
  */
-public record DpoConfig(Model model, Data data, Dpo dpo, SftConfig.Eval eval, LoopConfig train) {
+public record DpoConfig(Model model, Data data, Dpo dpo, SftConfig.Eval eval, LoopConfig train, LoraConfig lora) {
+
+    /** Without LoRA: every parameter trains. */
+    public DpoConfig(Model model, Data data, Dpo dpo, SftConfig.Eval eval, LoopConfig train) {
+        this(model, data, dpo, eval, train, LoraConfig.off());
+    }
+
+    /**
+     * The same config with LoRA adapters (key {@code lora: {r, alpha, targets}}, or {@code --lora r,alpha,targets});
+     * r = 0 (the default) trains every parameter.
+     */
+    public DpoConfig withLora(LoraConfig l) {
+        return new DpoConfig(model, data, dpo, eval, train, l);
+    }
+
 
     /**
      * @param initFrom the SFT run folder: the policy starts from it and it is the frozen reference

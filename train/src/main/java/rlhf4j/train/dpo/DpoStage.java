@@ -143,7 +143,7 @@ public final class DpoStage implements Stage {
 
     @Override
     public List<Tensor> trainable() {
-        return policy.parameters();
+        return policy.trainable();
     }
 
     @Override

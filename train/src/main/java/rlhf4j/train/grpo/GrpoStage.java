@@ -103,7 +103,7 @@ public final class GrpoStage implements Stage {
 
     @Override
     public List<Tensor> trainable() {
-        return policy.parameters();
+        return policy.trainable();
     }
 
     /** Samples, scores and prepares the next rollout from the current policy (no tape). */

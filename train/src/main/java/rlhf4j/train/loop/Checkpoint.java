@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.zip.CRC32;
 import rlhf4j.model.ScalarHead;
 import rlhf4j.model.io.AtomicFiles;
+import rlhf4j.model.io.LoraIO;
 import rlhf4j.model.io.ModelIO;
 import rlhf4j.model.io.Safetensors;
 import rlhf4j.tensor.Tensor;
@@ -43,7 +44,13 @@ public final class Checkpoint {
     }
 
     public static void save(Path dir, Stage stage, AdamW optimizer, State state) {
-        ModelIO.save(stage.model(), stage.scalarHead(), dir);
+        boolean lora = stage.model().lora() != null;
+        if (lora) {
+            LoraIO.save(stage.model(), stage.scalarHead(), dir); // only the adapters (and head); the base stays where it is
+        } else {
+            deleteIfExists(dir.resolve(LoraIO.ADAPTER_CONFIG)); // a stale one would make loaders read adapters instead
+            ModelIO.save(stage.model(), stage.scalarHead(), dir);
+        }
         Map<String, Tensor> moments = new LinkedHashMap<>();
         Map<String, int[]> shapes = new LinkedHashMap<>();
         for (Tensor p : optimizer.params()) shapes.put(p.name(), p.shape());
@@ -59,7 +66,7 @@ public final class Checkpoint {
         o.put("stage", stage.name());
         o.set("stage_state", state.stageState());
         ObjectNode sums = o.putObject("checksums");
-        sums.put(ModelIO.WEIGHTS, crc(dir.resolve(ModelIO.WEIGHTS)));
+        sums.put(weightsFile(lora), crc(dir.resolve(weightsFile(lora))));
         sums.put(OPTIMIZER, crc(dir.resolve(OPTIMIZER)));
         try {
             AtomicFiles.writeString(dir.resolve(STATE), JSON.writeValueAsString(o));
@@ -76,13 +83,18 @@ public final class Checkpoint {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + dir.resolve(STATE), e);
         }
-        for (String f : List.of(ModelIO.WEIGHTS, OPTIMIZER)) {
+        boolean lora = stage.model().lora() != null;
+        if (lora != LoraIO.isAdapterFolder(dir)) throw new IllegalStateException(dir + " holds a "
+                + (lora ? "full model" : "LoRA adapter") + " checkpoint but this run " + (lora ? "uses" : "does not use")
+                + " LoRA; resume with the same lora settings or start a new run folder");
+        for (String f : List.of(weightsFile(lora), OPTIMIZER)) {
             long want = o.path("checksums").path(f).asLong(-1);
             if (want != crc(dir.resolve(f))) throw new IllegalStateException(dir.resolve(f)
                     + " does not match trainer_state.json (the last checkpoint was cut short); "
                     + "start the run again without --resume or restore the folder from a backup");
         }
-        ModelIO.loadWeights(stage.model(), dir.resolve(ModelIO.WEIGHTS));
+        if (lora) LoraIO.loadAdapters(stage.model(), dir);
+        else ModelIO.loadWeights(stage.model(), dir.resolve(ModelIO.WEIGHTS));
         ScalarHead head = stage.scalarHead();
         if (head != null) {
             float[] saved = ModelIO.loadScalarHead(dir, head.dModel()).weight().data();
@@ -95,6 +107,18 @@ public final class Checkpoint {
         long optSteps = o.path("optimizer_steps").asLong();
         optimizer.restore(moments, optSteps);
         return new State(o.path("step").asLong(), optSteps, o.path("bad_steps").asInt(), o.path("stage_state"));
+    }
+
+    private static String weightsFile(boolean lora) {
+        return lora ? LoraIO.ADAPTER_WEIGHTS : ModelIO.WEIGHTS;
+    }
+
+    private static void deleteIfExists(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove " + file, e);
+        }
     }
 
     static long crc(Path file) {

@@ -20,11 +20,21 @@ package rlhf4j.train.loop;
  * @param maxBadSteps     consecutive non-finite steps tolerated before the run stops
  * @param seed            seeds initialization and the data order
  * @param threads         compute threads (0: all cores)
+ * @param gradCheckpoint  recompute each block's activations in backward instead of keeping them
+ *                        (less memory, about one more forward per step; the same gradients)
  */
 public record LoopConfig(long steps, int gradAccum, double lr, double minLrRatio, long warmup, String schedule,
                          double weightDecay, double beta1, double beta2, double clip, long evalEvery,
                          long sampleEvery, long checkpointEvery, long logEvery, int maxBadSteps, long seed,
-                         int threads) {
+                         int threads, boolean gradCheckpoint) {
+    /** Without gradient checkpointing. */
+    public LoopConfig(long steps, int gradAccum, double lr, double minLrRatio, long warmup, String schedule,
+                      double weightDecay, double beta1, double beta2, double clip, long evalEvery,
+                      long sampleEvery, long checkpointEvery, long logEvery, int maxBadSteps, long seed, int threads) {
+        this(steps, gradAccum, lr, minLrRatio, warmup, schedule, weightDecay, beta1, beta2, clip, evalEvery, sampleEvery,
+                checkpointEvery, logEvery, maxBadSteps, seed, threads, false);
+    }
+
     public LoopConfig {
         if (steps <= 0) throw new IllegalArgumentException("train.steps must be positive, got " + steps);
         if (gradAccum <= 0) throw new IllegalArgumentException("train.grad_accum must be positive, got " + gradAccum);

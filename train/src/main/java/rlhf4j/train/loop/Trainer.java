@@ -36,6 +36,7 @@ public final class Trainer {
         this.config = config;
         this.runDir = runDir;
         if (config.threads() > 0) Parallel.setThreads(config.threads());
+        stage.model().setGradientCheckpointing(config.gradCheckpoint());
         this.optimizer = new AdamW(stage.trainable(), new AdamW.Hyper((float) config.lr(), (float) config.beta1(),
                 (float) config.beta2(), 1e-8f, (float) config.weightDecay()));
         long warm = Math.min(config.warmup(), config.steps());

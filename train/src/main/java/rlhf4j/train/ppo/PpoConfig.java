@@ -1,10 +1,26 @@
 package rlhf4j.train.ppo;
 
+import rlhf4j.model.LoraConfig;
+
 /**
  * Everything {@code rlhf4j ppo} reads from its config file (YAML or JSON, snake_case keys); every
  * key has a default and {@code --set section.key=value} overrides any of them.
  */
-public record PpoConfig(Model model, Data data, Rollout rollout, Ppo ppo, Kl kl, Reward reward, Eval eval, Train train) {
+public record PpoConfig(Model model, Data data, Rollout rollout, Ppo ppo, Kl kl, Reward reward, Eval eval, Train train, LoraConfig lora) {
+
+    /** Without LoRA: every parameter trains. */
+    public PpoConfig(Model model, Data data, Rollout rollout, Ppo ppo, Kl kl, Reward reward, Eval eval, Train train) {
+        this(model, data, rollout, ppo, kl, reward, eval, train, LoraConfig.off());
+    }
+
+    /**
+     * The same config with LoRA adapters (key {@code lora: {r, alpha, targets}}, or {@code --lora r,alpha,targets});
+     * r = 0 (the default) trains every parameter.
+     */
+    public PpoConfig withLora(LoraConfig l) {
+        return new PpoConfig(model, data, rollout, ppo, kl, reward, eval, train, l);
+    }
+
 
     /**
      * @param policy the SFT run folder: the policy starts from it and the frozen reference is a copy of it

@@ -76,7 +76,9 @@ public final class PpoTrainer {
         if (cfg.train().threads() > 0) Parallel.setThreads(cfg.train().threads());
         this.cfg = cfg;
         this.policy = policy;
-        this.reference = policy.copy(); // frozen: the starting (SFT) weights, never given to an optimizer
+        // frozen: the starting (SFT) weights, never given to an optimizer; a LoRA policy's reference is
+        // its own frozen base without the adapters — the same storage, no second copy
+        this.reference = policy.lora() != null ? policy.withoutAdapters() : policy.copy();
         this.value = value;
         this.valueHead = valueHead;
         this.tokenizer = tokenizer;
@@ -85,10 +87,10 @@ public final class PpoTrainer {
         this.scorer = scorer;
         this.judge = judge;
         this.chatEval = chatEval;
-        this.policyParams = policy.parameters();
+        this.policyParams = policy.trainable();
         // the value model's LM head is never read: leave it out rather than decay it
         this.valueParams = new ArrayList<>();
-        for (Tensor p : value.parameters()) if (p != value.lmHead() || value.config().tiedEmbeddings()) valueParams.add(p);
+        for (Tensor p : value.trainable()) if (p != value.lmHead() || value.config().tiedEmbeddings()) valueParams.add(p);
         valueParams.add(valueHead.weight());
         PpoConfig.Ppo p = cfg.ppo();
         this.policyOpt = new AdamW(policyParams, new AdamW.Hyper((float) p.policyLr(), 0.9f, 0.95f, 1e-8f, 0f));

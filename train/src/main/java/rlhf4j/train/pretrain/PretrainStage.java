@@ -58,7 +58,7 @@ public final class PretrainStage implements Stage, AutoCloseable {
 
     @Override
     public List<Tensor> trainable() {
-        return model.parameters();
+        return model.trainable();
     }
 
     @Override

@@ -1,12 +1,27 @@
 package rlhf4j.train.reward;
 
+import rlhf4j.model.LoraConfig;
 import rlhf4j.train.loop.LoopConfig;
 
 /**
  * Everything {@code rlhf4j reward} reads from its config file (YAML or JSON, snake_case keys);
  * every key has a default and {@code --set section.key=value} overrides any of them.
  */
-public record RewardConfig(Model model, Data data, LoopConfig train, Norm norm) {
+public record RewardConfig(Model model, Data data, LoopConfig train, Norm norm, LoraConfig lora) {
+
+    /** Without LoRA: every parameter trains. */
+    public RewardConfig(Model model, Data data, LoopConfig train, Norm norm) {
+        this(model, data, train, norm, LoraConfig.off());
+    }
+
+    /**
+     * The same config with LoRA adapters (key {@code lora: {r, alpha, targets}}, or {@code --lora r,alpha,targets});
+     * r = 0 (the default) trains every parameter.
+     */
+    public RewardConfig withLora(LoraConfig l) {
+        return new RewardConfig(model, data, train, norm, l);
+    }
+
 
     /**
      * @param initFrom the SFT (or pretrained) run folder the reward model starts from

@@ -42,10 +42,10 @@ public final class RewardStage implements Stage {
                 + (trainOnTies ? "" : " (every answer tied; set data.ties=half to train on ties)"));
         this.promptsPerBatch = Math.max(1, promptsPerBatch);
         this.seed = seed;
-        // the LM head is not used by a reward model: leave it out rather than decay it
+        // the LM head is not used by a reward model: leave it out rather than decay it (with LoRA: the adapters and the head)
         Transformer m = rm.model();
         this.trainable = new ArrayList<>();
-        for (Tensor p : m.parameters()) if (p != m.lmHead() || m.config().tiedEmbeddings()) trainable.add(p);
+        for (Tensor p : m.trainable()) if (p != m.lmHead() || m.config().tiedEmbeddings()) trainable.add(p);
         trainable.add(rm.head().weight());
         shuffle();
     }

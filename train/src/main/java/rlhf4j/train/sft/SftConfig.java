@@ -1,12 +1,27 @@
 package rlhf4j.train.sft;
 
+import rlhf4j.model.LoraConfig;
 import rlhf4j.train.loop.LoopConfig;
 
 /**
  * Everything {@code rlhf4j sft} reads from its config file (YAML or JSON, snake_case keys); every
  * key has a default and {@code --set section.key=value} overrides any of them.
  */
-public record SftConfig(Model model, Data data, Eval eval, LoopConfig train) {
+public record SftConfig(Model model, Data data, Eval eval, LoopConfig train, LoraConfig lora) {
+
+    /** Without LoRA: every parameter trains. */
+    public SftConfig(Model model, Data data, Eval eval, LoopConfig train) {
+        this(model, data, eval, train, LoraConfig.off());
+    }
+
+    /**
+     * The same config with LoRA adapters (key {@code lora: {r, alpha, targets}}, or {@code --lora r,alpha,targets});
+     * r = 0 (the default) trains every parameter.
+     */
+    public SftConfig withLora(LoraConfig l) {
+        return new SftConfig(model, data, eval, train, l);
+    }
+
 
     /** @param initFrom the pretrained run folder (config.json, model.safetensors, tokenizer.json) to fine-tune */
     public record Model(String initFrom) {

@@ -101,7 +101,7 @@ public final class SftStage implements Stage {
 
     @Override
     public List<Tensor> trainable() {
-        return model.parameters();
+        return model.trainable();
     }
 
     @Override
