@@ -22,6 +22,7 @@ import rlhf4j.model.io.ModelIO;
 import rlhf4j.tokenizer.ChatTemplate;
 import rlhf4j.tokenizer.Tokenizer;
 import rlhf4j.tokenizer.Tokenizers;
+import rlhf4j.train.reward.RewardModel;
 
 /** {@code rlhf4j generate}: answers to a file of prompts, in batches, one JSON line per answer. */
 @Command(name = "generate", mixinStandardHelpOptions = true,
@@ -51,10 +52,19 @@ final class GenerateCommand implements Callable<Integer> {
     long seed;
     @Option(names = "--batch", defaultValue = "32", description = "sequences generated together (default: ${DEFAULT-VALUE})")
     int batch;
+    @Option(names = "--best-of", defaultValue = "0", paramLabel = "N", description = "sample N answers per prompt and keep the one "
+            + "the reward model (--reward) scores highest; writes its \"reward\" too")
+    int bestOf;
+    @Option(names = "--reward", paramLabel = "RM_RUN", description = "reward model run folder, for --best-of")
+    Path reward;
 
     @Override
     public Integer call() throws IOException {
         if (n < 1 || batch < 1 || maxTokens < 1) throw new IllegalArgumentException("--n, --batch and --max-tokens must be positive");
+        if ((bestOf > 0) != (reward != null)) throw new IllegalArgumentException("--best-of and --reward go together");
+        if (bestOf > 0 && n > 1) throw new IllegalArgumentException("--best-of keeps one answer per prompt; leave --n at 1");
+        if (bestOf > 0) n = bestOf;
+        RewardModel rm = reward == null ? null : RewardModel.load(reward);
         List<PromptDataset.Prompt> ps = PromptDataset.read(prompts);
         Transformer m = ModelIO.load(model);
         Tokenizer tok = Tokenizers.load(model.toString());
@@ -66,8 +76,10 @@ final class GenerateCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         if (out.toAbsolutePath().getParent() != null) Files.createDirectories(out.toAbsolutePath().getParent());
         try (BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
-            for (int from = 0; from < total; from += batch) {
-                int size = Math.min(batch, total - from);
+            // with --best-of, a batch holds whole prompts, so each prompt's candidates are compared together
+            int step = rm == null ? batch : Math.max(1, batch / n) * n;
+            for (int from = 0; from < total; from += step) {
+                int size = Math.min(step, total - from);
                 int[][] rows = new int[size][];
                 long[] seeds = new long[size];
                 for (int r = 0; r < size; r++) {
@@ -78,14 +90,17 @@ final class GenerateCommand implements Callable<Integer> {
                 GenerationConfig cfg = GenerationConfig.of(maxTokens, sampling).withStopTokens(Set.of(template.endId()))
                         .withRepetitionPenalty(repetitionPenalty).withRowSeeds(seeds);
                 Generation[] gens = generator.generate(rows, cfg);
+                float[] rewards = rm == null ? null : scores(rm, ps, from, gens, tok);
                 for (int r = 0; r < size; r++) {
                     int job = from + r;
                     PromptDataset.Prompt p = ps.get(job / n);
+                    if (rm != null && !isBest(rewards, r, from, size)) continue;
                     ObjectNode o = JSON.createObjectNode();
                     o.set("prompt", p.source().has("prompt") ? p.source().get("prompt") : p.source().get("messages"));
                     o.put("response", tok.decode(gens[r].tokens()));
                     o.put("finish_reason", gens[r].stopped() ? "stop" : "length");
-                    if (n > 1) o.put("sample", job % n);
+                    if (rm != null) o.put("reward", rewards[r]);
+                    else if (n > 1) o.put("sample", job % n);
                     if (p.source().has("id")) o.set("id", p.source().get("id"));
                     w.write(JSON.writeValueAsString(o));
                     w.write('\n');
@@ -96,5 +111,23 @@ final class GenerateCommand implements Callable<Integer> {
         }
         System.err.printf("%ngenerate: %d answers to %d prompts in %.1f s → %s%n", total, ps.size(), (System.nanoTime() - t0) / 1e9, out);
         return 0;
+    }
+
+    /** The reward model's score of each generated answer in this batch (its prompt's text, the decoded answer). */
+    private float[] scores(RewardModel rm, List<PromptDataset.Prompt> ps, int from, Generation[] gens, Tokenizer tok) {
+        List<String> prompts = new java.util.ArrayList<>(), answers = new java.util.ArrayList<>();
+        for (int r = 0; r < gens.length; r++) {
+            prompts.add(ps.get((from + r) / n).text());
+            answers.add(tok.decode(gens[r].tokens()).strip());
+        }
+        return rm.score(prompts, answers, 32);
+    }
+
+    /** Whether row r holds its prompt's highest-scored candidate (the first one on a tie). */
+    private boolean isBest(float[] rewards, int r, int from, int size) {
+        int first = r - (from + r) % n;
+        int best = first;
+        for (int j = first; j < Math.min(size, first + n); j++) if (rewards[j] > rewards[best]) best = j;
+        return best == r;
     }
 }

@@ -277,7 +277,7 @@ final class Pipeline {
         if (cfg.stages().dpo()) policies.put("dpo", out.resolve("dpo"));
         if (cfg.stages().grpo()) policies.put("grpo", out.resolve("grpo"));
         PipelineConfig.Eval e = cfg.eval();
-        PipelineEval.Settings settings = new PipelineEval.Settings(e.questions(), e.bestOfN(), e.temperature(), e.maxNew(),
+        PipelineEval.Settings settings = new PipelineEval.Settings(e.questions(), e.samples(), e.bestOfN(), e.temperature(), e.maxNew(),
                 e.batch(), e.seed(), e.examples());
         PipelineEval.run(worldDir(), policies, out.resolve("reward"), settings, out.resolve("eval"));
         return 0;

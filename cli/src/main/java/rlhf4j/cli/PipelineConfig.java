@@ -47,10 +47,11 @@ public record PipelineConfig(long seed, int threads, World world, TokenizerSpec 
 
     /**
      * The final comparison on the world's held-out questions: every policy answers the same
-     * {@code questions} (0: all), greedily and sampled at {@code temperature}; best-of-n samples
+     * {@code questions} (0: all), greedily and sampled at {@code temperature} ({@code samples} draws
+     * per question, averaged); best-of-n samples
      * {@code bestOfN} answers from the SFT model and keeps the reward model's favourite.
      */
-    public record Eval(int questions, int bestOfN, float temperature, int maxNew, int batch, long seed, int examples) {
+    public record Eval(int questions, int samples, int bestOfN, float temperature, int maxNew, int batch, long seed, int examples) {
     }
 
     /** Optional stages, run from the same SFT model as PPO. */
@@ -61,7 +62,7 @@ public record PipelineConfig(long seed, int threads, World world, TokenizerSpec 
         return new PipelineConfig(1, 0, new World("default", 0, 0), new TokenizerSpec(2048, "cl100k"), PrepareConfig.defaults(),
                 PretrainConfig.defaults(), SftConfig.defaults(), new Label("sft", 0, 4, 0.0, 48, 1.0f, 64, 11),
                 RewardConfig.defaults(), PpoConfig.defaults(), DpoConfig.defaults(), GrpoConfig.defaults(),
-                new Eval(0, 8, 1.0f, 48, 64, 7, 4), new Stages(true, true));
+                new Eval(0, 4, 8, 1.0f, 48, 64, 7, 4), new Stages(true, true));
     }
 
     /** Defaults ← the preset ← file (may be null) ← overrides. */

@@ -88,6 +88,11 @@ public final class ChatEval {
                 mode(model, "sampled", SamplingParams.temperature(settings.temperature(), settings.seed()).withTopK(settings.topK())));
     }
 
+    /** Sampled answers only, with another seed: more draws of the same distribution, to average out sampling noise. */
+    public ModeResult sampled(Transformer model, long seed) {
+        return mode(model, "sampled", SamplingParams.temperature(settings.temperature(), seed).withTopK(settings.topK()));
+    }
+
     private ModeResult mode(Transformer model, String name, SamplingParams params) {
         Generator gen = new Generator(model);
         List<GoldJudge.Score> scores = new ArrayList<>();

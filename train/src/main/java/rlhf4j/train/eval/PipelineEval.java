@@ -32,7 +32,7 @@ public final class PipelineEval {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What is asked, and how answers are generated (the same for every stage). */
-    public record Settings(int questions, int bestOfN, float temperature, int maxNew, int batch, long seed, int examples) {
+    public record Settings(int questions, int samples, int bestOfN, float temperature, int maxNew, int batch, long seed, int examples) {
     }
 
     private PipelineEval() {
@@ -66,11 +66,21 @@ public final class PipelineEval {
             ChatEval.Result r = eval.run(model);
             ObjectNode st = stages.putObject(p.getKey());
             r.metrics().forEach(st::put);
+            // more sampled draws per question, averaged: one draw each leaves several points of noise on a few hundred questions
+            double score = r.sampled().summary().meanTotal(), accuracy = r.sampled().summary().accuracy();
+            for (int k = 1; k < s.samples(); k++) {
+                ChatEval.ModeResult more = eval.sampled(model, s.seed() + 1_000L * k);
+                score += more.summary().meanTotal();
+                accuracy += more.summary().accuracy();
+            }
+            st.put("sampled_score", score / Math.max(1, s.samples()));
+            st.put("sampled_accuracy", accuracy / Math.max(1, s.samples()));
+            st.put("sampled_draws", Math.max(1, s.samples()));
             st.put("seconds", (System.nanoTime() - t0) / 1e9);
             for (int i = 0; i < shown; i++) ((ObjectNode) examples.get(i).get("answers")).put(p.getKey(), r.greedy().examples().get(i)[1]);
             System.err.printf("eval: %-6s greedy score %.3f accuracy %.3f | sampled score %.3f accuracy %.3f%n", p.getKey(),
-                    r.greedy().summary().meanTotal(), r.greedy().summary().accuracy(),
-                    r.sampled().summary().meanTotal(), r.sampled().summary().accuracy());
+                    r.greedy().summary().meanTotal(), r.greedy().summary().accuracy(), st.get("sampled_score").asDouble(),
+                    st.get("sampled_accuracy").asDouble());
         }
         if (s.bestOfN() > 1 && policies.containsKey("sft")) {
             long t0 = System.nanoTime();
