@@ -18,26 +18,30 @@ die() { echo "e2e-ci: FAILED: $*" >&2; exit 1; }
 show() { echo "--- last lines of $1:" >&2; tail -n 30 "$1" >&2; }
 
 # --- 1. system packages
+sudo=(); [ "$(id -u)" = 0 ] || sudo=(sudo -n)
+updated=0
+apt_install() { # apt_install PACKAGE...: one log line, the output in apt.log, a clear failure
+  command -v apt-get >/dev/null || die "cannot install $*: no apt-get (install them by hand)"
+  export DEBIAN_FRONTEND=noninteractive
+  if [ "$updated" = 0 ]; then
+    step "apt-get update"
+    "${sudo[@]}" apt-get update >>"$logs/apt.log" 2>&1 \
+      || { show "$logs/apt.log"; die "apt-get update (no network to the Debian mirrors?): cannot install $*"; }
+    updated=1
+  fi
+  step "installing $* (apt-get install --no-install-recommends)"
+  "${sudo[@]}" apt-get install -y --no-install-recommends "$@" >>"$logs/apt.log" 2>&1 \
+    || { show "$logs/apt.log"; die "apt-get install $* (no network to the Debian mirrors?): these checks cannot run without them"; }
+}
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v sqlite3 >/dev/null || need+=(sqlite3)
 command -v curl >/dev/null || need+=(curl ca-certificates)
-command -v node >/dev/null || need+=(nodejs npm)
-if command -v node >/dev/null && ! command -v npm >/dev/null; then
-  die "node is installed ($(command -v node)) but npm is not; install npm for that node"
-fi
-if [ ${#need[@]} -gt 0 ]; then
-  sudo=(); [ "$(id -u)" = 0 ] || sudo=(sudo -n)
-  command -v apt-get >/dev/null || die "cannot install ${need[*]}: no apt-get (install them by hand)"
-  step "installing ${need[*]} (apt-get)"
-  export DEBIAN_FRONTEND=noninteractive
-  "${sudo[@]}" apt-get update >"$logs/apt.log" 2>&1 \
-    || { show "$logs/apt.log"; die "apt-get update (no network to the Debian mirrors?) - cannot install ${need[*]}"; }
-  "${sudo[@]}" apt-get install -y --no-install-recommends "${need[@]}" >>"$logs/apt.log" 2>&1 \
-    || { show "$logs/apt.log"; die "apt-get install ${need[*]}"; }
-else
-  step "chromium, sqlite3, curl, node and npm already installed"
-fi
+command -v node >/dev/null || need+=(nodejs)
+if [ ${#need[@]} -gt 0 ]; then apt_install "${need[@]}"; else step "chromium, sqlite3, curl and node already installed"; fi
+# Debian's nodejs comes without npm; a nodejs from elsewhere (nodesource) brings its own
+command -v npm >/dev/null || apt_install npm
+command -v npm >/dev/null || die "npm is still missing next to $(command -v node)"
 node_major=$(node -p 'process.versions.node.split(".")[0]')
 [ "$node_major" -ge 18 ] || die "node $(node --version) is too old: the checks need node 18 or newer"
 step "node $(node --version), npm $(npm --version), $(/usr/bin/chromium --version 2>/dev/null | head -1), sqlite3 $(sqlite3 --version | cut -d' ' -f1)"
