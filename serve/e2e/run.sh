@@ -9,7 +9,8 @@
 # Exits non-zero naming the first check that failed; server log and screenshots are in serve/e2e/out.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-run="$1"; prompts="${2:-}"
+[ $# -ge 1 ] || { echo "usage: serve/e2e/run.sh RUN_FOLDER [PROMPTS.jsonl]" >&2; exit 2; }
+run="$(realpath "$1")"; prompts="${2:+$(realpath "$2")}" # absolute: the checks run from serve/e2e
 port="${PORT:-8765}"
 load_seconds="${LOAD_SECONDS:-15}"
 export RLHF4J_JAVA_OPTS="${RLHF4J_JAVA_OPTS:--Xmx256m}"
