@@ -4,7 +4,14 @@
 import OpenAI from "openai";
 import assert from "node:assert/strict";
 
-const client = new OpenAI({ baseURL: process.env.BASE || "http://127.0.0.1:8765/v1", apiKey: process.env.API_KEY || "none" });
+// Node's own fetch rather than the node-fetch 2.7 that openai 4.x uses by default: on Node releases
+// with the 2026 http security fixes (Debian 12's node 18.20.4+dfsg-1~deb12u3 among them),
+// node-fetch reports "Premature close" after any complete chunked response on a kept-alive
+// connection (nodejs/node#63989, node-fetch/node-fetch#1576); openai 5+ uses Node's fetch anyway.
+const client = new OpenAI({
+  baseURL: process.env.BASE || "http://127.0.0.1:8765/v1", apiKey: process.env.API_KEY || "none",
+  fetch: globalThis.fetch,
+});
 
 const models = await client.models.list();
 const model = models.data[0].id;
