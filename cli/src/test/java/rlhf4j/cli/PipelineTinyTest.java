@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
+import rlhf4j.train.reward.RewardModel;
 
 /**
  * {@code rlhf4j pipeline --preset tiny} end to end: every stage runs, the report's numbers are
@@ -95,6 +96,39 @@ class PipelineTinyTest {
         assertThat(resumed.path("stages")).as(where).isEqualTo(summary.path("stages"));
         assertThat(resumed.path("reward_model")).as(where).isEqualTo(summary.path("reward_model"));
         assertThat(resumed.path("ppo")).as(where).isEqualTo(summary.path("ppo"));
+    }
+
+    @Test
+    void generateBestOfKeepsTheRewardModelsFavouriteOfTheSameSamples() throws Exception {
+        Path prompts = full.resolve("world/eval.jsonl"), all = tmp.resolve("all.jsonl"), best = tmp.resolve("best.jsonl");
+        String[] common = {"--model", full.resolve("sft").toString(), "--prompts", prompts.toString(), "--max-tokens", "16",
+                "--temperature", "1.0", "--seed", "5"};
+        assertThat(new CommandLine(new GenerateCommand()).execute(concat(common, "--n", "4", "--out", all.toString()))).isZero();
+        assertThat(new CommandLine(new GenerateCommand()).execute(concat(common, "--best-of", "4", "--reward",
+                full.resolve("reward").toString(), "--out", best.toString()))).isZero();
+        List<String> candidates = Files.readAllLines(all), picks = Files.readAllLines(best);
+        assertThat(picks).hasSize(candidates.size() / 4);
+        RewardModel rm = RewardModel.load(full.resolve("reward"));
+        for (int i = 0; i < picks.size(); i++) {
+            JsonNode pick = JSON.readTree(picks.get(i));
+            List<String> ps = new java.util.ArrayList<>(), as = new java.util.ArrayList<>();
+            for (int k = 0; k < 4; k++) {
+                JsonNode c = JSON.readTree(candidates.get(4 * i + k));
+                ps.add(c.get("prompt").asText());
+                as.add(c.get("response").asText().strip());
+            }
+            float[] r = rm.score(ps, as, 32);
+            int top = 0;
+            for (int k = 1; k < 4; k++) if (r[k] > r[top]) top = k;
+            assertThat(pick.get("response").asText().strip()).isEqualTo(as.get(top));
+            assertThat((float) pick.get("reward").asDouble()).isEqualTo(r[top]);
+        }
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     private static String lastStage(Path log) throws Exception {

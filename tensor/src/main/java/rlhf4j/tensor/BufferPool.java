@@ -3,8 +3,11 @@ package rlhf4j.tensor;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Float buffers recycled by exact length. A training step asks for the same sizes in the same
@@ -51,8 +54,22 @@ final class BufferPool {
         if (kept) lent.add(keep);
     }
 
-    /** Everything lent becomes free again. */
+    /**
+     * Everything lent becomes free again. Lengths this step did not ask for are let go: a training
+     * step asks for the same lengths every time, so nothing is lost there, while a workload whose
+     * shapes change (RL minibatches, evaluation batches) would otherwise keep one set of buffers
+     * per shape it ever saw, and the heap would grow without bound.
+     */
     void reclaim() {
+        Set<Integer> asked = new HashSet<>();
+        for (float[] b : lent) asked.add(b.length);
+        Iterator<Map.Entry<Integer, ArrayDeque<float[]>>> it = free.entrySet().iterator();
+        while (it.hasNext()) {
+            Map.Entry<Integer, ArrayDeque<float[]>> e = it.next();
+            if (asked.contains(e.getKey())) continue;
+            bytesHeld -= 4L * e.getKey() * e.getValue().size();
+            it.remove();
+        }
         for (float[] b : lent) free.computeIfAbsent(b.length, k -> new ArrayDeque<>()).addLast(b);
         lent.clear();
     }
