@@ -127,8 +127,10 @@ final class Pipeline {
         if (code == 130) throw new Stopped(130, step.name() + " stopped; run the same command again to resume");
         if (code != 0) throw new Stopped(code, step.name() + " failed (exit code " + code + "); fix the cause and run again to resume");
         double secs = (System.nanoTime() - t0) / 1e9;
-        expectedDone += expected;
-        actualDone += secs;
+        if (expected >= 20) { // the quick stages say nothing about this machine's pace
+            expectedDone += expected;
+            actualDone += secs;
+        }
         AtomicFiles.writeString(dir.resolve(DONE), String.format("%.3f%n", secs));
         System.err.printf("[%d/%d] %s: finished in %s (pipeline %s)%n", i + 1, steps.size(), step.name(),
                 ProgressLine.clock(secs), ProgressLine.clock(elapsed()));
@@ -136,7 +138,7 @@ final class Pipeline {
 
     /** How this machine compares to the preset's reference timings, from the stages run so far. */
     private double pace() {
-        return expectedDone > 5 && actualDone > 0 ? actualDone / expectedDone : 1;
+        return expectedDone > 0 && actualDone > 0 ? actualDone / expectedDone : 1;
     }
 
     private double elapsed() {

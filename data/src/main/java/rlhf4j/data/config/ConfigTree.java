@@ -34,15 +34,7 @@ public final class ConfigTree {
 
     /** Resolves the final config: defaults ← file (may be null) ← overrides ("key.path=value"). */
     public static <T> T resolve(T defaults, Path file, List<String> overrides, Class<T> type) {
-        ObjectNode tree = JSON.valueToTree(defaults);
-        if (file != null) merge(tree, read(file), file.toString(), "");
-        for (String o : overrides) set(tree, o);
-        try {
-            return JSON.treeToValue(tree, type);
-        } catch (IOException e) {
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            throw new IllegalArgumentException("bad config" + (file != null ? " " + file : "") + ": " + cause.getMessage(), e);
-        }
+        return resolve(defaults, List.of(), file, overrides, type);
     }
 
     /**
@@ -58,7 +50,7 @@ public final class ConfigTree {
             return JSON.treeToValue(tree, type);
         } catch (IOException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
-            throw new IllegalArgumentException("bad config: " + cause.getMessage(), e);
+            throw new IllegalArgumentException("bad config" + (file != null ? " " + file : "") + ": " + cause.getMessage(), e);
         }
     }
 

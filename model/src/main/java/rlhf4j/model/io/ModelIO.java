@@ -154,23 +154,22 @@ public final class ModelIO {
     }
 
     private static void readParameter(Safetensors.Reader r, Safetensors.Entry e, Tensor p, boolean transposed) {
-        checkShape(r.file().toString(), e, p, transposed);
-        if (!transposed) {
-            r.readInto(e, p.data());
-        } else {
-            float[] tmp = new float[e.size()];
-            r.readInto(e, tmp);
-            transposeInto(tmp, e.shape()[0], e.shape()[1], p.data());
-        }
+        readParameter(r.file().toString(), r::readInto, e, p, transposed);
     }
 
     private static void readParameter(WeightFiles r, Safetensors.Entry e, Tensor p, boolean transposed) {
-        checkShape(r.file(e.name()).toString(), e, p, transposed);
+        readParameter(r.file(e.name()).toString(), r::readInto, e, p, transposed);
+    }
+
+    /** Reads one tensor into a parameter, transposing GPT-2's Conv1D [in, out] layout on the way. */
+    private static void readParameter(String file, java.util.function.BiConsumer<Safetensors.Entry, float[]> read,
+                                      Safetensors.Entry e, Tensor p, boolean transposed) {
+        checkShape(file, e, p, transposed);
         if (!transposed) {
-            r.readInto(e, p.data());
+            read.accept(e, p.data());
         } else {
             float[] tmp = new float[e.size()];
-            r.readInto(e, tmp);
+            read.accept(e, tmp);
             transposeInto(tmp, e.shape()[0], e.shape()[1], p.data());
         }
     }
