@@ -120,8 +120,12 @@ class PipelineTinyTest {
             float[] r = rm.score(ps, as, 32);
             int top = 0;
             for (int k = 1; k < 4; k++) if (r[k] > r[top]) top = k;
-            assertThat(pick.get("response").asText().strip()).isEqualTo(as.get(top));
-            assertThat((float) pick.get("reward").asDouble()).isEqualTo(r[top]);
+            // scored here in another batch (other padding), so equal up to float rounding: the pick is one of
+            // the candidates, and none scores higher than it by more than rounding
+            int chosen = as.indexOf(pick.get("response").asText().strip());
+            assertThat(chosen).isNotNegative();
+            assertThat(r[chosen]).isGreaterThanOrEqualTo(r[top] - 1e-5f);
+            assertThat((float) pick.get("reward").asDouble()).isCloseTo(r[chosen], org.assertj.core.data.Offset.offset(1e-5f));
         }
     }
 
