@@ -1,9 +1,6 @@
 package rlhf4j.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,7 +29,6 @@ import rlhf4j.train.loop.ProgressLine;
 final class Pipeline {
     /** Written into a stage's folder when it completes: the seconds it took. */
     static final String DONE = ".pipeline-done";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One stage: its name (also its folder) and what it does. */
     private record Step(String name, String what, Callable<Integer> body) {

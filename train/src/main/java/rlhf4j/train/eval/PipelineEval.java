@@ -57,10 +57,9 @@ public final class PipelineEval {
             ex.putObject("answers");
             examples.add(ex);
         }
-        Tokenizer tokenizer = null;
         for (Map.Entry<String, Path> p : policies.entrySet()) {
             long t0 = System.nanoTime();
-            tokenizer = Tokenizers.load(p.getValue().toString());
+            Tokenizer tokenizer = Tokenizers.load(p.getValue().toString());
             Transformer model = ModelIO.load(p.getValue());
             ChatEval eval = new ChatEval(tokenizer, judge, qs, new ChatEval.Settings(s.maxNew(), s.temperature(), 0, s.batch(), s.seed()));
             ChatEval.Result r = eval.run(model);
