@@ -39,6 +39,12 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--add-chat-tokens", description = "add <|bos|> <|system|> <|user|> <|assistant|> <|end|> "
             + "to the vocabulary (new embedding rows start at the mean embedding), so sft/chat can use the model")
     boolean addChatTokens;
+    @Option(names = "--tokenizer", paramLabel = "SPEC", description = "tokenizer to write with the model instead of "
+            + "the folder's tokenizer.json: " + TokenizerCommand.TOKENIZER_HELP + " Gives a folder that has none a vocabulary.")
+    String tokenizer;
+    @Option(names = "--fit-tokenizer", description = "cut a tokenizer with more ids than the model has embedding rows "
+            + "to the model's size (ordinary tokens past it dropped, special tokens moved onto the last ids below it)")
+    boolean fitTokenizer;
 
     @Override
     public Integer call() throws IOException {
@@ -46,18 +52,24 @@ final class ExportCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--out must differ from --model");
         long t0 = System.nanoTime();
         Transformer m = ModelIO.load(model);
-        Tokenizer tok = Files.exists(model.resolve("tokenizer.json")) ? Tokenizers.load(model.toString()) : null;
+        Tokenizer tok = tokenizer != null ? Tokenizers.load(tokenizer)
+                : Files.exists(model.resolve("tokenizer.json")) ? Tokenizers.load(model.toString()) : null;
         double loadSeconds = (System.nanoTime() - t0) / 1e9;
         int vocab = m.config().vocabSize();
+        if (tok != null && fitTokenizer && tok.vocabSize() > vocab) {
+            System.err.printf("export: tokenizer cut from %d to the model's %d ids%n", tok.vocabSize(), vocab);
+            tok = tok.truncated(vocab);
+        }
         if (tok == null) {
-            if (addChatTokens) throw new IllegalArgumentException(model + " has no tokenizer.json to add chat tokens to");
+            if (addChatTokens) throw new IllegalArgumentException(model + " has no tokenizer.json to add chat tokens to; "
+                    + "give one with --tokenizer");
             System.err.println("export: " + model + " has no tokenizer.json; writing the model only");
             Files.createDirectories(out);
             ModelIO.save(m, scalarHead(m), out);
             return 0;
         }
         if (tok.vocabSize() > vocab) throw new IllegalArgumentException("the tokenizer has " + tok.vocabSize()
-                + " ids but the model only " + vocab + " embedding rows");
+                + " ids but the model only " + vocab + " embedding rows (--fit-tokenizer cuts it to the model)");
         if (addChatTokens) {
             Tokenizer chat = tok.withSpecialTokens(ChatTemplate.SPECIALS);
             int added = chat.vocabSize() - tok.vocabSize();

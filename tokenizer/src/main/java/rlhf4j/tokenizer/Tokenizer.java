@@ -101,6 +101,38 @@ public final class Tokenizer {
         return new Tokenizer(name, pattern, ordinary, priority, sp);
     }
 
+    /**
+     * This tokenizer cut to its first {@code size} ids, for a model with fewer embedding rows than
+     * the vocabulary has ids: ordinary tokens at ids from {@code size} on are dropped, and special
+     * tokens there move, in id order, onto the highest ordinary ids below {@code size} (whose tokens
+     * are dropped too). Where ids follow merge order, as in tiktoken rank files and trained
+     * vocabularies, every token kept is still made from kept tokens, so the result is a smaller BPE
+     * of the same kind (e.g. GPT-2's vocabulary cut to 32,000 ids: ranks 0..31998, then
+     * {@code <|endoftext|>} at 31999).
+     */
+    public Tokenizer truncated(int size) {
+        if (size == tokens.length) return this;
+        if (size > tokens.length) throw new IllegalArgumentException("tokenizer '" + name + "' has " + tokens.length
+                + " ids; it cannot be cut to " + size);
+        byte[][] ordinary = new byte[size][];
+        for (int id = 0; id < size; id++) if (!special[id]) ordinary[id] = tokens[id];
+        Map<String, Integer> moved = new LinkedHashMap<>();
+        List<Map.Entry<String, Integer>> moving = new ArrayList<>();
+        for (var e : specials.entrySet()) if (e.getValue() >= size) moving.add(e);
+        moving.sort(Map.Entry.comparingByValue());
+        int next = size;
+        for (int i = moving.size() - 1; i >= 0; i--) {
+            do next--; while (next >= 0 && special[next]);
+            if (next < 0) throw new IllegalArgumentException("tokenizer '" + name + "': " + size + " ids are too few for its "
+                    + specials.size() + " special tokens");
+            ordinary[next] = null;
+            moved.put(moving.get(i).getKey(), next);
+        }
+        Map<String, Integer> sp = new LinkedHashMap<>();
+        for (var e : specials.entrySet()) sp.put(e.getKey(), moved.getOrDefault(e.getKey(), e.getValue()));
+        return new Tokenizer(name, pattern, ordinary, Arrays.copyOf(priority, size), sp);
+    }
+
     /** Id of a special token; throws if this tokenizer lacks it. */
     public int specialId(String token) {
         Integer id = specials.get(token);
