@@ -252,7 +252,7 @@ final class Pipeline {
     private Integer ppo() throws IOException {
         return trainCommand(new PpoCommand(), "ppo", cfg.ppo(), "model.policy=" + out.resolve("sft"),
                 "model.reward=" + out.resolve("reward"), "data.prompts=" + worldDir().resolve("rl_prompts.jsonl"),
-                "data.world=" + worldDir());
+                "data.world=" + worldDir(), "data.ptx=" + out.resolve("prepare"));
     }
 
     private Integer dpo() throws IOException {

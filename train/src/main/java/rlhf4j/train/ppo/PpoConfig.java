@@ -33,8 +33,10 @@ public record PpoConfig(Model model, Data data, Rollout rollout, Ppo ppo, Kl kl,
     /**
      * @param prompts RL prompts JSONL ({"prompt"} or {"messages"}), e.g. the world's rl_prompts.jsonl
      * @param world   a world folder: the gold judge scores every rollout and eval.jsonl is the held-out set; empty: none
+     * @param ptx       token shards ({@code rlhf4j data prepare}) for PPO-ptx; read only when ppo.ptx_coef &gt; 0
+     * @param ptxSeqLen tokens per pretraining window of PPO-ptx (at most the policy's context)
      */
-    public record Data(String prompts, String world) {
+    public record Data(String prompts, String world, String ptx, int ptxSeqLen) {
     }
 
     /**
@@ -56,7 +58,8 @@ public record PpoConfig(Model model, Data data, Rollout rollout, Ppo ppo, Kl kl,
      * @param policyLr   AdamW learning rate of the policy
      * @param valueLr    AdamW learning rate of the value model
      * @param gradClip   global gradient-norm clip of each model (0: off)
-     * @param ptxCoef    PPO-ptx pretraining-loss weight — not implemented yet, must be 0
+     * @param ptxCoef    PPO-ptx (InstructGPT's γ): weight of a next-token loss on pretraining windows
+     *                   ({@code data.ptx}, token shards) added to each policy minibatch; 0: off
      * @param valueWarmup first iterations in which only the value model learns (the policy waits for
      *                   advantages worth following; the value model starts as the reward model, which
      *                   knows nothing yet of values at earlier tokens)
@@ -103,7 +106,7 @@ public record PpoConfig(Model model, Data data, Rollout rollout, Ppo ppo, Kl kl,
     }
 
     public static PpoConfig defaults() {
-        return new PpoConfig(new Model("", ""), new Data("", ""),
+        return new PpoConfig(new Model("", ""), new Data("", "", "", 128),
                 new Rollout(32, 48, 1.0f, 0),
                 new Ppo(2, 8, 0.2f, 0.2f, 1.0, 0.95, 2e-5, 1e-4, 1.0, 0.0, 0),
                 new Kl(0.02, 0.0, 10000),

@@ -32,6 +32,7 @@ import rlhf4j.train.loop.SignalStop;
 import rlhf4j.train.optim.AdamW;
 import rlhf4j.train.optim.GradClip;
 import rlhf4j.train.optim.Grads;
+import rlhf4j.train.pretrain.ShardWindows;
 import rlhf4j.train.rl.AnswerBatch;
 
 /**
@@ -63,6 +64,7 @@ public final class PpoTrainer {
     private final Set<Integer> stops = new HashSet<>();
     private final AtomicBoolean stopRequested = new AtomicBoolean();
     private final KlController kl;
+    private final ShardWindows ptx;   // pretraining windows for PPO-ptx, or null
     private int[] order;
     private long epoch;
     private int cursor, bad;
@@ -70,8 +72,9 @@ public final class PpoTrainer {
 
     public PpoTrainer(PpoConfig cfg, Transformer policy, Transformer value, ScalarHead valueHead, Tokenizer tokenizer,
                       List<String> prompts, Rollout.Scorer scorer, GoldJudge judge, ChatEval chatEval) {
-        if (cfg.ppo().ptxCoef() != 0) throw new IllegalArgumentException(
-                "ppo.ptx_coef: PPO-ptx (pretraining loss mixed in) is not implemented yet; leave it at 0");
+        if (cfg.ppo().ptxCoef() < 0) throw new IllegalArgumentException("ppo.ptx_coef must be >= 0, got " + cfg.ppo().ptxCoef());
+        if (cfg.ppo().ptxCoef() > 0 && cfg.data().ptx().isEmpty()) throw new IllegalArgumentException(
+                "ppo.ptx_coef > 0 needs data.ptx: a folder of pretraining token shards (from `rlhf4j data prepare`)");
         if (prompts.isEmpty()) throw new IllegalArgumentException("no RL prompts");
         if (cfg.train().threads() > 0) Parallel.setThreads(cfg.train().threads());
         this.cfg = cfg;
@@ -98,6 +101,10 @@ public final class PpoTrainer {
         // an answer ends at <|end|> or any other special token (only <|end|> counts as finished)
         for (int id = 0; id < tokenizer.vocabSize(); id++) if (tokenizer.isSpecial(id)) stops.add(id);
         this.kl = new KlController(cfg.kl().beta(), cfg.kl().target(), cfg.kl().horizon());
+        this.ptx = cfg.ppo().ptxCoef() > 0 ? new ShardWindows(Path.of(cfg.data().ptx()), "train",
+                Math.min(cfg.data().ptxSeqLen(), policy.config().maxSeqLen()), cfg.train().seed()) : null;
+        if (ptx != null && ptx.vocabSize() > policy.config().vocabSize()) throw new IllegalArgumentException("data.ptx: the shards' vocabulary ("
+                + ptx.vocabSize() + ") is larger than the policy's (" + policy.config().vocabSize() + "): tokenize them with the policy's tokenizer");
         shuffle();
     }
 
@@ -164,6 +171,7 @@ public final class PpoTrainer {
         m.put("approx_kl", up.approxKl);
         m.put("policy_loss", up.policyLoss);
         m.put("value_loss", up.valueLoss);
+        if (ptx != null) m.put("ptx_loss", up.ptxLoss);
         m.put("explained_variance", Gae.explainedVariance(ro.values, ro.returns));
         m.put("answer_length", (double) ro.tokens() / ro.size());
         int done = 0;
@@ -211,13 +219,14 @@ public final class PpoTrainer {
                 kl.beta(), cfg.ppo().gamma(), cfg.ppo().lambda());
     }
 
-    private record Update(double policyLoss, double valueLoss, double clipFraction, double approxKl, long tokens, int skipped) {
+    private record Update(double policyLoss, double valueLoss, double clipFraction, double approxKl, double ptxLoss, long tokens,
+                          int skipped) {
     }
 
     /** Epochs over shuffled minibatches of the rollout: clipped policy loss + clipped value loss. */
     Update update(Rollout ro, int it) {
         PpoConfig.Ppo p = cfg.ppo();
-        double pl = 0, vl = 0, cf = 0, ak = 0;
+        double pl = 0, vl = 0, cf = 0, ak = 0, xl = 0;
         int steps = 0, skipped = 0;
         long tokens = 0;
         int mb = Math.max(1, Math.min(p.minibatch(), ro.size()));
@@ -232,7 +241,7 @@ public final class PpoTrainer {
                 java.util.Arrays.fill(mask, 1f);
                 Grads.zeroGrads(policyParams);
                 Grads.zeroGrads(valueParams);
-                float policyLoss, valueLoss;
+                float policyLoss, valueLoss, ptxLoss = 0;
                 PpoLoss.Stats stats;
                 try (Tape tape = Tape.record()) {
                     Tensor logp = b.logProbs(policy);                               // [n]
@@ -242,13 +251,21 @@ public final class PpoTrainer {
                     policyLoss = pLoss.item();
                     valueLoss = vLoss.item();
                     stats = PpoLoss.stats(logp.data(), oldLogp, mask, p.clip());
-                    if (Float.isFinite(policyLoss) && Float.isFinite(valueLoss)) {
-                        // the two losses touch disjoint parameters: one backward serves both models
-                        tape.backward(Ops.add(pLoss, vLoss));
+                    // the two losses touch disjoint parameters: one backward serves both models
+                    Tensor total = Ops.add(pLoss, vLoss);
+                    if (ptx != null) {
+                        // PPO-ptx: next-token loss on pretraining windows, drawn by (iteration, epoch, minibatch)
+                        int n = which.length, t = ptx.seqLen();
+                        int[] ids = new int[n * t], targets = new int[n * t];
+                        ptx.seeded(cfg.train().seed() * 1_000_003L + it * 10_007L + e * 101L + from, ids, targets, n);
+                        Tensor lm = policy.loss(ids, targets, n, t, null, -1);
+                        ptxLoss = lm.item();
+                        total = Ops.add(total, Ops.scale(lm, (float) p.ptxCoef()));
                     }
+                    if (Float.isFinite(policyLoss) && Float.isFinite(valueLoss) && Float.isFinite(ptxLoss)) tape.backward(total);
                 }
                 double gp = Double.NaN, gv = Double.NaN;
-                if (Float.isFinite(policyLoss) && Float.isFinite(valueLoss)) {
+                if (Float.isFinite(policyLoss) && Float.isFinite(valueLoss) && Float.isFinite(ptxLoss)) {
                     gp = p.gradClip() > 0 ? GradClip.clip(policyParams, p.gradClip()) : GradClip.globalNorm(policyParams);
                     gv = p.gradClip() > 0 ? GradClip.clip(valueParams, p.gradClip()) : GradClip.globalNorm(valueParams);
                 }
@@ -264,6 +281,7 @@ public final class PpoTrainer {
                 valueOpt.step();
                 pl += policyLoss;
                 vl += valueLoss;
+                xl += ptxLoss;
                 cf += stats.clipFraction();
                 ak += stats.approxKl();
                 steps++;
@@ -271,7 +289,7 @@ public final class PpoTrainer {
             }
         }
         int s = Math.max(1, steps);
-        return new Update(pl / s, vl / s, cf / s, ak / s, tokens, skipped);
+        return new Update(pl / s, vl / s, cf / s, ak / s, xl / s, tokens, skipped);
     }
 
     /**

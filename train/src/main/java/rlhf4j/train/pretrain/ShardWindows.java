@@ -79,6 +79,20 @@ public final class ShardWindows implements AutoCloseable {
         }
     }
 
+    /**
+     * Fills ids and targets [B·T] with B windows drawn by their own seed, not this reader's RNG: the
+     * same seed gives the same windows whatever was drawn before (PPO-ptx seeds by iteration and
+     * minibatch, so a resumed run draws what an uninterrupted one would).
+     */
+    public void seeded(long seed, int[] ids, int[] targets, int batch) {
+        Rng draw = new Rng(seed);
+        for (int b = 0; b < batch; b++) cut((long) (draw.nextDouble() * windows), ids, targets, b);
+    }
+
+    public int seqLen() {
+        return seqLen;
+    }
+
     /** Fills ids and targets with the windows that start at evenly spaced positions (for evaluation). */
     public void fixed(int index, int count, int[] ids, int[] targets, int batch) {
         for (int b = 0; b < batch; b++) {
