@@ -49,6 +49,19 @@ public final class Rng {
         return (int) Math.floorMod(nextLong() >>> 1, (long) bound);
     }
 
+    /** A uniformly random order of 0..n−1 (Fisher–Yates, drawing n−1 values): how every stage shuffles an epoch. */
+    public int[] permutation(int n) {
+        int[] perm = new int[n];
+        for (int i = 0; i < n; i++) perm[i] = i;
+        for (int i = n - 1; i > 0; i--) {
+            int j = nextInt(i + 1);
+            int t = perm[i];
+            perm[i] = perm[j];
+            perm[j] = t;
+        }
+        return perm;
+    }
+
     /** Standard normal (Box–Muller, the second value kept for the next call). */
     public double nextGaussian() {
         if (!Double.isNaN(spareGaussian)) {

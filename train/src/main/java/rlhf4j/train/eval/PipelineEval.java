@@ -57,10 +57,16 @@ public final class PipelineEval {
             ex.putObject("answers");
             examples.add(ex);
         }
+        Transformer sftModel = null;
+        Tokenizer sftTokenizer = null;
         for (Map.Entry<String, Path> p : policies.entrySet()) {
             long t0 = System.nanoTime();
             Tokenizer tokenizer = Tokenizers.load(p.getValue().toString());
             Transformer model = ModelIO.load(p.getValue());
+            if (p.getKey().equals("sft")) { // best-of-n samples from it below
+                sftModel = model;
+                sftTokenizer = tokenizer;
+            }
             ChatEval eval = new ChatEval(tokenizer, judge, qs, new ChatEval.Settings(s.maxNew(), s.temperature(), 0, s.batch(), s.seed()));
             ChatEval.Result r = eval.run(model);
             ObjectNode st = stages.putObject(p.getKey());
@@ -81,11 +87,9 @@ public final class PipelineEval {
                     r.greedy().summary().meanTotal(), r.greedy().summary().accuracy(), st.get("sampled_score").asDouble(),
                     st.get("sampled_accuracy").asDouble());
         }
-        if (s.bestOfN() > 1 && policies.containsKey("sft")) {
+        if (s.bestOfN() > 1 && sftModel != null) {
             long t0 = System.nanoTime();
-            Path sft = policies.get("sft");
-            Tokenizer tok = Tokenizers.load(sft.toString());
-            AnswerSampler sampler = new AnswerSampler(ModelIO.load(sft), tok, s.maxNew(), s.batch());
+            AnswerSampler sampler = new AnswerSampler(sftModel, sftTokenizer, s.maxNew(), s.batch());
             List<String> prompts = qs.stream().map(PromptDataset.Prompt::text).toList();
             List<BestOfN.Pick> picks = new BestOfN(sampler, RewardModel.load(rewardDir)).run(prompts, s.bestOfN(), s.temperature(), 0, s.seed());
             List<GoldJudge.Score> chosen = new ArrayList<>(), first = new ArrayList<>();

@@ -137,7 +137,8 @@ public final class PipelineReport {
         ObjectNode p = s.putObject("ppo");
         if (ppo != null) p.put("kl", ppo.path("kl").asDouble());
         ObjectNode secs = s.putObject("seconds");
-        seconds.forEach((k, v) -> secs.put(k, Double.isFinite(v) ? Math.round(v * 10) / 10.0 : null));
+        // milliseconds kept: the quick stages (world, tokenizer) take well under a tenth of a second
+        seconds.forEach((k, v) -> secs.put(k, Double.isFinite(v) ? Math.round(v * 1000) / 1000.0 : null));
         ObjectNode eval = s.putObject("eval");
         eval.put("questions", results.path("questions").asInt());
         eval.put("decoding", "sampled, temperature " + results.path("temperature").asDouble());

@@ -274,15 +274,7 @@ public final class GrpoStage implements Stage {
     }
 
     private void shuffle() {
-        Rng rng = new Rng(seed * 1_000_003L + epoch);
-        order = new int[prompts.size()];
-        for (int i = 0; i < order.length; i++) order[i] = i;
-        for (int i = order.length - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
+        order = new Rng(seed * 1_000_003L + epoch).permutation(prompts.size());
         cursor = 0;
     }
 

@@ -143,7 +143,8 @@ public final class PpoTrainer {
         for (int[] a : ro.answers) generated += a.length;
 
         long t1 = System.nanoTime();
-        Update up = onFreshThread(() -> update(ro, it));
+        // minibatch shapes change every time; the tape's pool lets go of the lengths a step no longer asks for
+        Update up = update(ro, it);
         double trainSeconds = (System.nanoTime() - t1) / 1e9;
         genSecondsTotal += genSeconds;
         trainSecondsTotal += trainSeconds;
@@ -231,7 +232,7 @@ public final class PpoTrainer {
         long tokens = 0;
         int mb = Math.max(1, Math.min(p.minibatch(), ro.size()));
         for (int e = 0; e < p.epochs(); e++) {
-            int[] perm = permutation(ro.size(), new Rng(cfg.train().seed() * 31L + it * 1_009L + e));
+            int[] perm = new Rng(cfg.train().seed() * 31L + it * 1_009L + e).permutation(ro.size());
             for (int from = 0; from < perm.length; from += mb) {
                 int[] which = java.util.Arrays.copyOfRange(perm, from, Math.min(perm.length, from + mb));
                 AnswerBatch b = ro.batchOf(which);
@@ -292,50 +293,8 @@ public final class PpoTrainer {
         return new Update(pl / s, vl / s, cf / s, ak / s, xl / s, tokens, skipped);
     }
 
-    /**
-     * Runs the update on a short-lived thread. The tape's buffer pool is per thread and recycles
-     * buffers by exact length; RL minibatches have a different shape every time, so a long-lived
-     * pool would keep one set of buffers per shape ever seen (the heap grows without bound). A
-     * fresh thread per iteration lets each iteration's pool go with it.
-     */
-    static <T> T onFreshThread(java.util.function.Supplier<T> work) {
-        Object[] result = new Object[1];
-        Throwable[] error = new Throwable[1];
-        Thread t = new Thread(() -> {
-            try {
-                result[0] = work.get();
-            } catch (Throwable e) {
-                error[0] = e;
-            }
-        }, "ppo-update");
-        t.start();
-        try {
-            t.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted during the PPO update", e);
-        }
-        if (error[0] instanceof RuntimeException re) throw re;
-        if (error[0] instanceof Error er) throw er;
-        if (error[0] != null) throw new IllegalStateException(error[0]);
-        @SuppressWarnings("unchecked") T r = (T) result[0];
-        return r;
-    }
-
-    static int[] permutation(int n, Rng rng) {
-        int[] perm = new int[n];
-        for (int i = 0; i < n; i++) perm[i] = i;
-        for (int i = n - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = perm[i];
-            perm[i] = perm[j];
-            perm[j] = t;
-        }
-        return perm;
-    }
-
     private void shuffle() {
-        order = permutation(prompts.size(), new Rng(cfg.train().seed() * 1_000_003L + epoch));
+        order = new Rng(cfg.train().seed() * 1_000_003L + epoch).permutation(prompts.size());
         cursor = 0;
     }
 

@@ -113,15 +113,7 @@ public final class RewardStage implements Stage {
     }
 
     private void shuffle() {
-        Rng rng = new Rng(seed * 1_000_003L + epoch);
-        order = new int[train.size()];
-        for (int i = 0; i < order.length; i++) order[i] = i;
-        for (int i = order.length - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
+        order = new Rng(seed * 1_000_003L + epoch).permutation(train.size());
         cursor = 0;
     }
 

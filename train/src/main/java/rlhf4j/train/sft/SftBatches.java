@@ -42,14 +42,7 @@ public final class SftBatches {
 
     private void shuffle() {
         epochRngState = rng.state();
-        order = new int[examples.size()];
-        for (int i = 0; i < order.length; i++) order[i] = i;
-        for (int i = order.length - 1; i > 0; i--) { // Fisher–Yates
-            int j = rng.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
+        order = rng.permutation(examples.size());
         cursor = 0;
     }
 
