@@ -191,6 +191,7 @@ final class Pipeline {
         WorldSize size = WorldSize.parse(w.size());
         if (w.people() > 0) size = size.withPeople(w.people());
         if (w.repeats() > 0) size = size.withRepeats(w.repeats());
+        if (w.chattyDemos() >= 0) size = size.withChattyDemos(w.chattyDemos());
         WorldFiles.Summary s = WorldFiles.generate(worldDir(), cfg.seed(), size);
         System.err.print(WorldFiles.readmeOf(s));
         return 0;

@@ -30,8 +30,11 @@ public record PipelineConfig(long seed, int threads, World world, TokenizerSpec 
                              DpoConfig dpo, GrpoConfig grpo, Eval eval, Stages stages) {
     public static final List<String> PRESETS = List.of("tiny", "default", "large");
 
-    /** The built-in world: a size preset, optionally with fewer or more people. */
-    public record World(String size, int people, int repeats) {
+    /**
+     * The built-in world: a size preset, optionally with fewer or more people, and the share of
+     * chatty SFT demonstrations (negative: the preset's).
+     */
+    public record World(String size, int people, int repeats, double chattyDemos) {
     }
 
     /** Byte-level BPE trained on the world's corpus. */
@@ -59,7 +62,7 @@ public record PipelineConfig(long seed, int threads, World world, TokenizerSpec 
     }
 
     public static PipelineConfig defaults() {
-        return new PipelineConfig(1, 0, new World("default", 0, 0), new TokenizerSpec(2048, "cl100k"), PrepareConfig.defaults(),
+        return new PipelineConfig(1, 0, new World("default", 0, 0, -1), new TokenizerSpec(2048, "cl100k"), PrepareConfig.defaults(),
                 PretrainConfig.defaults(), SftConfig.defaults(), new Label("sft", 0, 4, 0.0, 48, 1.0f, 64, 11),
                 RewardConfig.defaults(), PpoConfig.defaults(), DpoConfig.defaults(), GrpoConfig.defaults(),
                 new Eval(0, 4, 8, 1.0f, 48, 64, 7, 4), new Stages(true, true));

@@ -27,6 +27,9 @@ final class WorldGenerateCommand implements Runnable {
     @Option(names = "--repeats", description = "Override how many story/paraphrase documents restate each person's facts.")
     Integer repeats;
 
+    @Option(names = "--chatty-demos", description = "Share of SFT demonstrations padded with chatter the gold judge dislikes, in [0, 1] (presets: 0.4).")
+    Double chattyDemos;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -45,6 +48,7 @@ final class WorldGenerateCommand implements Runnable {
         WorldSize ws = WorldSize.parse(size);
         if (people != null) ws = ws.withPeople(people);
         if (repeats != null) ws = ws.withRepeats(repeats);
+        if (chattyDemos != null) ws = ws.withChattyDemos(chattyDemos);
         WorldFiles.Summary s = WorldFiles.generate(out, seed, ws);
         double secs = (System.nanoTime() - t0) / 1e9;
         System.out.print(WorldFiles.readmeOf(s));

@@ -28,6 +28,7 @@ import java.util.Map;
  * Each question instance (a person and a question type) goes to exactly one of SFT (60%), RL
  * (20%) or eval (20%, capped per size, balanced across types; the overflow goes to RL), per
  * type. Every fact is stated in the corpus, so eval measures recall of pretrained knowledge through the SFT format.
+ * A share of the SFT answers is padded with chatter the judge dislikes ({@link DemoWriter}).
  * Same seed and size: byte-identical files.
  */
 public final class WorldFiles {
@@ -39,7 +40,7 @@ public final class WorldFiles {
     private WorldFiles() {}
 
     /** What a generation produced: counts and characters per file. */
-    public record Summary(World world, int corpusDocs, long corpusChars, int sft, int rlPrompts, int eval,
+    public record Summary(World world, int corpusDocs, long corpusChars, int sft, int chattySft, int rlPrompts, int eval,
                           Map<String, Integer> evalByType) {
         /** Rough token count of the corpus for a small BPE vocabulary (characters / 4). */
         public long corpusTokensApprox() {
@@ -121,9 +122,13 @@ public final class WorldFiles {
                 }
             }
             Split split = split(w, size);
+            int chatty = 0;
+            DemoWriter demos = new DemoWriter(size.chattyDemos(), new WorldRng(seed).fork(13));
             try (Writer out = writer(dir.resolve("sft.jsonl"))) {
                 for (Question q : split.sft()) {
-                    line(out, Map.of("messages", List.of(message("user", q.prompt()), message("assistant", q.answer()))));
+                    String answer = demos.answer(q);
+                    if (!answer.equals(q.answer())) chatty++;
+                    line(out, Map.of("messages", List.of(message("user", q.prompt()), message("assistant", answer))));
                 }
             }
             try (Writer out = writer(dir.resolve("rl_prompts.jsonl"))) {
@@ -151,8 +156,8 @@ public final class WorldFiles {
                 out.write(PRETTY.writeValueAsString(w));
                 out.write('\n');
             }
-            Summary s = new Summary(w, docs.size(), chars, split.sft().size(), split.rl().size(), split.eval().size(),
-                    byType);
+            Summary s = new Summary(w, docs.size(), chars, split.sft().size(), chatty, split.rl().size(),
+                    split.eval().size(), byType);
             Files.writeString(dir.resolve("README.txt"), readmeOf(s), StandardCharsets.UTF_8);
             return s;
         } catch (IOException e) {
@@ -182,7 +187,8 @@ public final class WorldFiles {
         sb.append("towns             ").append(w.towns().size()).append('\n');
         sb.append("corpus.jsonl      ").append(s.corpusDocs()).append(" documents, ").append(s.corpusChars())
                 .append(" characters (~").append(s.corpusTokensApprox()).append(" tokens at 4 chars/token)\n");
-        sb.append("sft.jsonl         ").append(s.sft()).append(" conversations\n");
+        sb.append("sft.jsonl         ").append(s.sft()).append(" conversations, ").append(s.chattySft())
+                .append(" of them padded with chatter by their writers (the gold judge prefers plain answers)\n");
         sb.append("rl_prompts.jsonl  ").append(s.rlPrompts()).append(" prompts\n");
         sb.append("eval.jsonl        ").append(s.eval()).append(" held-out questions with gold answers\n");
         sb.append("eval by type      ").append(s.evalByType()).append('\n');

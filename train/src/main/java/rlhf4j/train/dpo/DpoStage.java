@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -98,15 +99,29 @@ public final class DpoStage implements Stage {
         return new Row(java.util.Arrays.copyOf(r.ids(), n), java.util.Arrays.copyOf(r.lossMask(), n));
     }
 
+    // A K-wise comparison expands to K(K-1)/2 pairs over only K answers, and its pairs share the
+    // rendered Row objects: each distinct answer is forwarded once (K = 8: 8 forwards, not 56).
+    // A row's log-prob does not depend on the rows batched with it, so this equals per-pair batches.
     private void referenceLogProbs(Transformer reference, List<Pair> pairs, float[] chosen, float[] rejected) {
-        for (int from = 0; from < pairs.size(); from += pairsPerBatch) {
-            int to = Math.min(pairs.size(), from + pairsPerBatch);
-            AnswerLogProbs.Batch b = batchOf(pairs.subList(from, to));
+        Map<Row, Integer> index = new IdentityHashMap<>();
+        List<Row> rows = new ArrayList<>();
+        for (Pair p : pairs) {
+            for (Row r : new Row[] {p.chosen(), p.rejected()}) {
+                if (index.putIfAbsent(r, rows.size()) == null) rows.add(r);
+            }
+        }
+        float[] logProbs = new float[rows.size()];
+        int rowsPerBatch = 2 * pairsPerBatch;
+        for (int from = 0; from < rows.size(); from += rowsPerBatch) {
+            int to = Math.min(rows.size(), from + rowsPerBatch);
+            AnswerLogProbs.Batch b = AnswerLogProbs.batch(rows.subList(from, to));
             float[] lp = AnswerLogProbs.noGrad(() -> AnswerLogProbs.sequenceLogProbs(reference, b).data().clone());
             referenceForwards++;
-            int p = to - from;
-            System.arraycopy(lp, 0, chosen, from, p);
-            System.arraycopy(lp, p, rejected, from, p);
+            System.arraycopy(lp, 0, logProbs, from, to - from);
+        }
+        for (int i = 0; i < pairs.size(); i++) {
+            chosen[i] = logProbs[index.get(pairs.get(i).chosen())];
+            rejected[i] = logProbs[index.get(pairs.get(i).rejected())];
         }
     }
 
