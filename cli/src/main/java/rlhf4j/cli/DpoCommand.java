@@ -52,6 +52,7 @@ final class DpoCommand implements Callable<Integer> {
         if (cfg.model().initFrom().isEmpty() || cfg.data().train().isEmpty()) throw new IllegalArgumentException(
                 "set model.init_from (the SFT run) and data.train (comparisons from `rlhf4j label`)");
         if (!(cfg.dpo().beta() > 0)) throw new IllegalArgumentException("dpo.beta must be positive, got " + cfg.dpo().beta());
+        if (!(cfg.dpo().sftCoef() >= 0)) throw new IllegalArgumentException("dpo.sft_coef must be 0 or more, got " + cfg.dpo().sftCoef());
         if (cfg.train().threads() > 0) Parallel.setThreads(cfg.train().threads());
         Path init = Path.of(cfg.model().initFrom());
         Files.createDirectories(out);
@@ -74,7 +75,7 @@ final class DpoCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         // the policy still computes what the SFT model does here: the reference's log-probs are read once
         DpoStage stage = new DpoStage(policy, reference, DpoStage.pairs(train, tok, maxLen), DpoStage.pairs(val, tok, maxLen),
-                (float) cfg.dpo().beta(), cfg.data().pairsPerBatch(), cfg.train().seed(), chat);
+                (float) cfg.dpo().beta(), (float) cfg.dpo().sftCoef(), cfg.data().pairsPerBatch(), cfg.train().seed(), chat);
         System.err.printf("dpo: from %s, %,d parameters; %d training pairs from %d comparisons, %d held-out pairs; "
                         + "reference log-probs cached in %.1f s; run folder %s%n", init, policy.parameterCount(), stage.trainPairs(),
                 train.size(), stage.valPairs(), (System.nanoTime() - t0) / 1e9, out);

@@ -41,13 +41,16 @@ public record DpoConfig(Model model, Data data, Dpo dpo, SftConfig.Eval eval, Lo
     public record Data(String train, String val, double valFraction, int pairsPerBatch) {
     }
 
-    /** @param beta strength of the implicit KL to the reference (DPO's β) */
-    public record Dpo(double beta) {
+    /**
+     * @param beta    strength of the implicit KL to the reference (DPO's β)
+     * @param sftCoef weight of the chosen answers' per-token NLL added to the loss (RPO; 0: plain DPO)
+     */
+    public record Dpo(double beta, double sftCoef) {
     }
 
     public static DpoConfig defaults() {
         LoopConfig t = LoopConfig.defaults();
-        return new DpoConfig(new Model("", 0), new Data("", "", 0.1, 16), new Dpo(0.1),
+        return new DpoConfig(new Model("", 0), new Data("", "", 0.1, 16), new Dpo(0.1, 0.0),
                 new SftConfig.Eval("", 0, 48, 1.0f, 0, 64, 7),
                 new LoopConfig(200, 1, 1e-5, 0.1, 10, "cosine", 0.0, t.beta1(), t.beta2(), 1.0, 0, 0, 100, 10,
                         t.maxBadSteps(), t.seed(), 0));

@@ -30,6 +30,21 @@ public final class DpoLoss {
         return Ops.neg(Ops.mean(Ops.logSigmoid(logits)));
     }
 
+    /**
+     * The supervised term some recipes add to DPO (RPO, Pang et al. 2024; TRL's {@code rpo_alpha}):
+     * {@code coef · mean_i(−log π(y_w,i) / |y_w,i|)}, the per-token negative log-likelihood of the
+     * chosen answers. DPO alone can lower the chosen answers' likelihood along with the rejected
+     * ones' (only their difference is trained), spreading mass onto answers nobody wrote; this
+     * holds the chosen ones up. {@code chosenTokens[i]} is the i-th chosen answer's token count.
+     */
+    public static Tensor chosenNll(Tensor chosen, int[] chosenTokens, float coef) {
+        int p = chosen.size();
+        if (chosenTokens.length != p) throw new IllegalArgumentException("token counts " + chosenTokens.length + " for " + p + " pairs");
+        float[] perToken = new float[p];
+        for (int i = 0; i < p; i++) perToken[i] = 1f / Math.max(1, chosenTokens[i]);
+        return Ops.scale(Ops.mean(Ops.mul(chosen, Tensor.of(perToken, p))), -coef);
+    }
+
     /** The same loss in double for one pair (tests and documentation). */
     public static double reference(double pw, double pl, double rw, double rl, double beta) {
         double z = beta * ((pw - rw) - (pl - rl));

@@ -37,7 +37,7 @@ public final class DpoStage implements Stage {
     private final Transformer policy;
     private final List<Pair> train, val;
     private final float[] refChosen, refRejected, valRefChosen, valRefRejected;
-    private final float beta;
+    private final float beta, sftCoef;
     private final int pairsPerBatch;
     private final long seed;
     private final ChatEval chatEval;
@@ -56,11 +56,18 @@ public final class DpoStage implements Stage {
      */
     public DpoStage(Transformer policy, Transformer reference, List<Pair> train, List<Pair> val, float beta, int pairsPerBatch,
                     long seed, ChatEval chatEval) {
+        this(policy, reference, train, val, beta, 0f, pairsPerBatch, seed, chatEval);
+    }
+
+    /** @param sftCoef weight of the chosen answers' per-token NLL ({@link DpoLoss#chosenNll}); 0: plain DPO */
+    public DpoStage(Transformer policy, Transformer reference, List<Pair> train, List<Pair> val, float beta, float sftCoef,
+                    int pairsPerBatch, long seed, ChatEval chatEval) {
         if (train.isEmpty()) throw new IllegalArgumentException("no training pair: every comparison was tied or had one answer");
         this.policy = policy;
         this.train = train;
         this.val = val;
         this.beta = beta;
+        this.sftCoef = sftCoef;
         this.pairsPerBatch = Math.max(1, pairsPerBatch);
         this.seed = seed;
         this.chatEval = chatEval;
@@ -125,6 +132,13 @@ public final class DpoStage implements Stage {
         }
     }
 
+    // Tokens whose log-prob counts: answer positions after the first (the sum's own rule).
+    private static int answerTokens(Row r) {
+        int n = 0;
+        for (int i = 1; i < r.answer().length; i++) if (r.answer()[i]) n++;
+        return n;
+    }
+
     /** Chosen rows first, then rejected rows, one padded batch. */
     private static AnswerLogProbs.Batch batchOf(List<Pair> pairs) {
         List<Row> rows = new ArrayList<>(2 * pairs.size());
@@ -182,6 +196,11 @@ public final class DpoStage implements Stage {
         lastTokens = b.tokens();
         Tensor[] lp = Ops.split(AnswerLogProbs.sequenceLogProbs(policy, b), pairsPerBatch, pairsPerBatch);
         Tensor loss = DpoLoss.loss(lp[0], lp[1], rc, rr, beta, margins);
+        if (sftCoef != 0) {
+            int[] chosenTokens = new int[pairsPerBatch];
+            for (int i = 0; i < pairsPerBatch; i++) chosenTokens[i] = answerTokens(batch.get(i).chosen());
+            loss = Ops.add(loss, DpoLoss.chosenNll(lp[0], chosenTokens, sftCoef));
+        }
         float value = loss.item();
         if (!Float.isFinite(value)) return value;
         for (int i = 0; i < pairsPerBatch; i++) {

@@ -146,4 +146,37 @@ public class DpoTest {
         Transformer p = ModelIO.load(straight), q = ModelIO.load(resumed);
         p.namedParameters().forEach((name, t) -> assertThat(q.parameter(name).data()).as(name).isEqualTo(t.data()));
     }
+
+    @Test
+    void chosenNllIsThePerTokenNegativeLogLikelihoodAndPassesGradCheck() {
+        float got = DpoLoss.chosenNll(Tensor.of(new float[] {-6f, -2f}, 2), new int[] {3, 4}, 0.5f).item();
+        // 0.5 · mean(6/3, 2/4) = 0.5 · 1.25
+        assertThat(got).isCloseTo(0.625f, within(1e-6f));
+        Tensor chosen = Tensor.param("lp", 4);
+        new Rng(4).normal(chosen, 2.0);
+        GradCheck.Result r = GradCheck.check(() -> DpoLoss.chosenNll(chosen, new int[] {1, 2, 5, 3}, 0.7f), 1e-2, 100, chosen);
+        assertThat(r.within(2e-3, 1e-2)).as(r.toString()).isTrue();
+    }
+
+    @Test
+    void theSftTermHoldsTheChosenAnswersLikelihoodAbovePlainDpo(@TempDir Path tmp) throws Exception {
+        Tokenizer tok = tokenizer();
+        List<DpoStage.Pair> train = DpoStage.pairs(data(20, 3, 1), tok, 64);
+        Transformer plain = model(5), withSft = model(5);
+        new Trainer(new DpoStage(plain, plain, train, List.of(), 0.5f, 0f, 4, 3, null), loop(12, 0),
+                Files.createDirectories(tmp.resolve("plain"))).run(false);
+        new Trainer(new DpoStage(withSft, withSft, train, List.of(), 0.5f, 1f, 4, 3, null), loop(12, 0),
+                Files.createDirectories(tmp.resolve("sft"))).run(false);
+        assertThat(meanChosenLogProb(withSft, train)).isGreaterThan(meanChosenLogProb(plain, train));
+    }
+
+    private static double meanChosenLogProb(Transformer m, List<DpoStage.Pair> pairs) {
+        List<rlhf4j.train.rl.AnswerLogProbs.Row> rows = new ArrayList<>();
+        for (DpoStage.Pair p : pairs) rows.add(p.chosen());
+        float[] lp = rlhf4j.train.rl.AnswerLogProbs.noGrad(() -> rlhf4j.train.rl.AnswerLogProbs.sequenceLogProbs(m,
+                rlhf4j.train.rl.AnswerLogProbs.batch(rows)).data().clone());
+        double s = 0;
+        for (float v : lp) s += v;
+        return s / lp.length;
+    }
 }
