@@ -10,11 +10,11 @@ import rlhf4j.tensor.Parallel;
  *
  * <p>C is cut into rectangular blocks, one task each (so every element of C is written by exactly
  * one task). A task walks k in fixed blocks of KC (256): it packs op(B)[kc × its columns] once
- * into thread-local scratch, then for every MC-row (128) slab of its rows packs op(A)[mc × kc]
+ * into thread-local scratch, then for every MC-row (144) slab of its rows packs op(A)[mc × kc]
  * and runs the {@link MicroKernel} over all tiles, row strip by row strip. Every element's value
  * depends only on the fixed k blocking, never on the task grid, so any thread count gives
  * bit-identical results. Sizes: the packed B panel (KC×NC, 1 MiB) stays in a core's 2 MiB L2 while
- * each packed A strip (MR×KC, 8 KiB) sits in L1.
+ * each packed A strip (MR×KC, 12 KiB) sits in L1.
  *
  * <p>Few rows (m ≤ {@value #SMALL_M}, or ≤ {@value #SMALL_M_TRANS_B} with B transposed: the decode
  * step's GEMV) take {@link SmallGemm}: no packing of B, dot products or row updates straight from
@@ -23,7 +23,7 @@ import rlhf4j.tensor.Parallel;
 public final class VectorGemm implements MatmulBackend {
     // Block sizes; the system properties exist only for tuning on a new machine.
     static final int KC = Math.max(1, Integer.getInteger("rlhf4j.gemm.kc", 256));
-    static final int MC = roundUp(Integer.getInteger("rlhf4j.gemm.mc", 128), MR);
+    static final int MC = roundUp(Integer.getInteger("rlhf4j.gemm.mc", 144), MR);
     static final int NC = roundUp(Integer.getInteger("rlhf4j.gemm.nc", 1024), NR);
     static final int SMALL_M = 4;
     /**
@@ -42,7 +42,7 @@ public final class VectorGemm implements MatmulBackend {
         final float[] b = new float[NC * KC];
         final float[] tile = new float[MR * NR];
         /** Gather index map for {@link Packing}. */
-        final int[] map = new int[MicroKernel.L];
+        final int[] map = new int[Packing.GROUP];
         /** SmallGemm's 4×4 block of dot-product accumulators on their way to the lane tree. */
         final float[] acc = new float[16 * MicroKernel.L];
         float[] rows = new float[0];
