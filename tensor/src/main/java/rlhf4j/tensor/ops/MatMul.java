@@ -146,6 +146,21 @@ public final class MatMul {
         int grain = Math.max(L, (int) Math.min(cols, (1L << 16) / Math.max(1, rows)));
         Parallel.forRange(cols, grain, (j0, j1) -> {
             int j = j0;
+            // four adjacent column vectors at a time: one 4-vector run of each row instead of one vector,
+            // and four independent add chains instead of one latency-bound chain (same row order per column)
+            for (; j + 4 * L <= j1; j += 4 * L) {
+                FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S), s2 = FloatVector.zero(S), s3 = FloatVector.zero(S);
+                for (int r = 0, i = j; r < rows; r++, i += cols) {
+                    s0 = s0.add(FloatVector.fromArray(S, g, i));
+                    s1 = s1.add(FloatVector.fromArray(S, g, i + L));
+                    s2 = s2.add(FloatVector.fromArray(S, g, i + 2 * L));
+                    s3 = s3.add(FloatVector.fromArray(S, g, i + 3 * L));
+                }
+                FloatVector.fromArray(S, acc, j).add(s0).intoArray(acc, j);
+                FloatVector.fromArray(S, acc, j + L).add(s1).intoArray(acc, j + L);
+                FloatVector.fromArray(S, acc, j + 2 * L).add(s2).intoArray(acc, j + 2 * L);
+                FloatVector.fromArray(S, acc, j + 3 * L).add(s3).intoArray(acc, j + 3 * L);
+            }
             for (; j + L <= j1; j += L) {
                 FloatVector s = FloatVector.zero(S);
                 for (int r = 0, i = j; r < rows; r++, i += cols) s = s.add(FloatVector.fromArray(S, g, i));
