@@ -172,6 +172,21 @@ public final class Tensor {
         return storage.grad;
     }
 
+    /**
+     * The gradient buffer for a backward that writes every element of it when {@link #hasGrad()} was
+     * false: created then without the zero fill of {@link #grad()} (its contents are undefined until
+     * written), which saves a pass over the whole buffer; an op's first gradient write into an
+     * activation is then a plain store. When a buffer already exists it is returned as it is and
+     * the caller must add into it, as with {@link #grad()}.
+     */
+    public float[] gradToOverwrite() {
+        if (storage.grad == null) {
+            Tape tape = Tape.active();
+            storage.grad = storage.persistent || tape == null ? new float[size] : tape.take(size);
+        }
+        return storage.grad;
+    }
+
     /** The gradient if one exists, else null (an op's backward skips outputs nothing flowed into). */
     public float[] gradOrNull() {
         return storage.grad;

@@ -126,8 +126,11 @@ public final class MatMul {
             Tape.push(() -> {
                 float[] gy = y.gradOrNull();
                 if (gy == null) return;
-                // dx [rows, in] += dy [rows, out] · W [out, in]
-                if (x.requiresGrad()) Gemm.sgemm(false, false, rows, in, outF, gy, 0, outF, weight.data(), 0, in, x.grad(), 0, in, true);
+                // dx [rows, in] += dy [rows, out] · W [out, in]; the first gradient into x is stored, not added to zeros
+                if (x.requiresGrad()) {
+                    boolean add = x.hasGrad();
+                    Gemm.sgemm(false, false, rows, in, outF, gy, 0, outF, weight.data(), 0, in, x.gradToOverwrite(), 0, in, add);
+                }
                 // dW [out, in] += dyᵀ [out, rows] · x [rows, in]
                 if (weight.requiresGrad()) Gemm.sgemm(true, false, outF, in, rows, gy, 0, outF, x.data(), 0, in, weight.grad(), 0, in, true);
                 // db [out] += Σ_rows dy
