@@ -166,10 +166,24 @@ public final class Tensor {
                 storage.grad = new float[size];
             } else {
                 storage.grad = tape.take(size);
-                Arrays.fill(storage.grad, 0f);
+                clear(storage.grad);
             }
         }
         return storage.grad;
+    }
+
+    /** Below this many floats one thread clears a buffer; above, the pool splits it. */
+    private static final int PARALLEL_CLEAR = 1 << 18;
+
+    // Zeroing a large gradient buffer (logits, MLP activations: tens of MB) on the calling thread left
+    // the other cores idle for ~3% of a training step; split, it runs at the memory bandwidth of all
+    // cores. Zeros are zeros, so the split cannot change a result.
+    private static void clear(float[] x) {
+        if (x.length < PARALLEL_CLEAR) {
+            Arrays.fill(x, 0f);
+            return;
+        }
+        Parallel.forRange(x.length, PARALLEL_CLEAR / 4, (from, to) -> Arrays.fill(x, from, to, 0f));
     }
 
     /**
