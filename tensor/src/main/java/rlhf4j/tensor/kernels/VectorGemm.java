@@ -10,11 +10,11 @@ import rlhf4j.tensor.Parallel;
  *
  * <p>C is cut into rectangular blocks, one task each (so every element of C is written by exactly
  * one task). A task walks k in fixed blocks of KC (256): it packs op(B)[kc × its columns] once
- * into thread-local scratch, then for every MC-row (128) slab of its rows packs op(A)[mc × kc]
+ * into thread-local scratch, then for every MC-row (144) slab of its rows packs op(A)[mc × kc]
  * and runs the {@link MicroKernel} over all tiles, row strip by row strip. Every element's value
  * depends only on the fixed k blocking, never on the task grid, so any thread count gives
  * bit-identical results. Sizes: the packed B panel (KC×NC, 1 MiB) stays in a core's 2 MiB L2 while
- * each packed A strip (MR×KC, 8 KiB) sits in L1.
+ * each packed A strip (MR×KC, 12 KiB) sits in L1.
  *
  * <p>Few rows (m ≤ {@value #SMALL_M}, or ≤ {@value #SMALL_M_TRANS_B} with B transposed: the decode
  * step's GEMV) take {@link SmallGemm}: no packing of B, dot products or row updates straight from
@@ -23,7 +23,7 @@ import rlhf4j.tensor.Parallel;
 public final class VectorGemm implements MatmulBackend {
     // Block sizes; the system properties exist only for tuning on a new machine.
     static final int KC = Math.max(1, Integer.getInteger("rlhf4j.gemm.kc", 256));
-    static final int MC = roundUp(Integer.getInteger("rlhf4j.gemm.mc", 128), MR);
+    static final int MC = roundUp(Integer.getInteger("rlhf4j.gemm.mc", 144), MR);
     static final int NC = roundUp(Integer.getInteger("rlhf4j.gemm.nc", 1024), NR);
     static final int SMALL_M = 4;
     /**
@@ -38,20 +38,23 @@ public final class VectorGemm implements MatmulBackend {
 
     /** Per-thread packing buffers, allocated once and reused by every call on that thread. */
     static final class Scratch {
-        final float[] a = new float[MC * KC];
+        final float[] a = new float[MC * KC + MicroKernel.L];
         final float[] b = new float[NC * KC];
         final float[] tile = new float[MR * NR];
         /** Gather index map for {@link Packing}. */
-        final int[] map = new int[MicroKernel.L];
+        final int[] map = new int[Packing.GROUP];
         /** SmallGemm's 4×4 block of dot-product accumulators on their way to the lane tree. */
         final float[] acc = new float[16 * MicroKernel.L];
         float[] rows = new float[0];
-        private float[] panel;
+        private final float[][] panels = new float[2][];
 
-        /** A B panel this thread packs for row tasks on other threads to share (allocated on first use). */
-        float[] panel() {
-            if (panel == null) panel = new float[NC * KC];
-            return panel;
+        /**
+         * One of two B panels that row tasks on every thread share while the next k block is packed
+         * into the other (allocated on first use).
+         */
+        float[] panel(int which) {
+            if (panels[which] == null) panels[which] = new float[NC * KC];
+            return panels[which];
         }
 
         float[] rows(int n) {
@@ -107,25 +110,40 @@ public final class VectorGemm implements MatmulBackend {
     }
 
     // All of C's columns fit one panel (n <= NC) and only rows are split: every row task would pack
-    // the same B panel, so the caller packs it once per k block into its own scratch and the row
-    // tasks share it read-only (measured: re-packing was ~6% of a training step, 4 tasks x the
-    // weight). Same k blocking and tile sums as block(), so results are bit-identical to it.
+    // the same B panel, so it is packed once per k block and the row tasks share it read-only
+    // (measured: re-packing was ~6% of a training step, 4 tasks x the weight). The packing itself is
+    // split into column chunks that run as extra tasks of the previous k block's split, into the
+    // other of two panels: no thread waits while one packs (packing on the caller alone left the
+    // other core idle for ~5% of a 1024^3 multiply), and there is one fork/join per k block.
+    // Same k blocking and tile sums as block(), so results are bit-identical to it.
     private static void sharedPanel(boolean transA, boolean transB, int m, int n, int k,
                                     float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                     float[] c, int cOff, int ldc, boolean accumulate, int rowStrips, int rb) {
         Scratch own = SCRATCH.get();
-        float[] bp = own.panel();
-        for (int pc = 0; pc < k; pc += KC) {
-            int kc = Math.min(KC, k - pc), p0 = pc;
-            boolean add = accumulate || pc > 0;
-            Packing.packB(b, bOff, ldb, transB, pc, kc, 0, n, bp, own.map);
-            Parallel.forEach(rb, r -> {
+        float[][] panels = {own.panel(0), own.panel(1)};
+        int colStrips = ceilDiv(n, NR), packTasks = Math.min(colStrips, 2 * Parallel.threads());
+        int blocks = ceilDiv(k, KC);
+        for (int kb = -1; kb < blocks; kb++) {
+            int pc = kb * KC, kc = Math.min(KC, k - pc), next = kb + 1;
+            boolean add = accumulate || pc > 0, packNext = next < blocks;
+            float[] bp = kb >= 0 ? panels[kb & 1] : null, np = panels[next & 1];
+            int computeTasks = kb >= 0 ? rb : 0;
+            Parallel.forEach(computeTasks + (packNext ? packTasks : 0), task -> {
                 Scratch s = SCRATCH.get();
-                int i0 = (int) ((long) rowStrips * r / rb) * MR, i1 = Math.min(m, (int) ((long) rowStrips * (r + 1) / rb) * MR);
-                for (int ic = i0; ic < i1; ic += MC) {
-                    int mc = Math.min(MC, i1 - ic);
-                    Packing.packA(a, aOff, lda, transA, ic, mc, p0, kc, s.a, s.map);
-                    tiles(s.a, bp, s.tile, mc, n, kc, c, cOff + ic * ldc, ldc, add);
+                if (task < computeTasks) {
+                    int r = task;
+                    int i0 = (int) ((long) rowStrips * r / rb) * MR, i1 = Math.min(m, (int) ((long) rowStrips * (r + 1) / rb) * MR);
+                    for (int ic = i0; ic < i1; ic += MC) {
+                        int mc = Math.min(MC, i1 - ic);
+                        Packing.packA(a, aOff, lda, transA, ic, mc, pc, kc, s.a, s.map);
+                        tiles(s.a, bp, s.tile, mc, n, kc, c, cOff + ic * ldc, ldc, add);
+                    }
+                } else {
+                    // columns [s0·NR, s1·NR) of the next k block's panel
+                    int q = task - computeTasks, p1 = next * KC, kc1 = Math.min(KC, k - p1);
+                    int s0 = (int) ((long) colStrips * q / packTasks), s1 = (int) ((long) colStrips * (q + 1) / packTasks);
+                    int j0 = s0 * NR, j1 = Math.min(n, s1 * NR);
+                    if (j1 > j0) Packing.packB(b, bOff, ldb, transB, p1, kc1, j0, j1 - j0, np, s0 * kc1 * NR, s.map);
                 }
             });
         }
@@ -141,7 +159,7 @@ public final class VectorGemm implements MatmulBackend {
         for (int pc = 0; pc < k; pc += KC) {
             int kc = Math.min(KC, k - pc);
             boolean add = accumulate || pc > 0;
-            Packing.packB(b, bOff, ldb, transB, pc, kc, j0, nc, s.b, s.map);
+            Packing.packB(b, bOff, ldb, transB, pc, kc, j0, nc, s.b, 0, s.map);
             for (int ic = i0; ic < i1; ic += MC) {
                 int mc = Math.min(MC, i1 - ic);
                 Packing.packA(a, aOff, lda, transA, ic, mc, pc, kc, s.a, s.map);

@@ -230,8 +230,8 @@ public final class Attention {
             }
             for (int c = 0; c < keys; c++) {
                 int o = blockOff + c * kStride;
-                if (dk != null) for (int d = 0; d < hd; d++) dk[o + d] += dkAcc[c * hd + d];
-                if (dv != null) for (int d = 0; d < hd; d++) dv[o + d] += dvAcc[c * hd + d];
+                if (dk != null) Vec.acc(dk, o, dkAcc, c * hd, hd);
+                if (dv != null) Vec.acc(dv, o, dvAcc, c * hd, hd);
             }
         }
     }

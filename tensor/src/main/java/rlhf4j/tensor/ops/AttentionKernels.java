@@ -36,13 +36,16 @@ final class AttentionKernels {
 
     /**
      * s[i·BK + c] = Σ_d a[aOff + i·aStride + d] · bt[d·BK + c] for i < rows, c < BK: a tile of scores
-     * (q·k) or of dO·v, from a transposed block. Register tile: 4 rows × 2 vectors.
+     * (q·k) or of dO·v, from a transposed block. Register tile: 4 rows × 4 vectors where the block is
+     * that wide, else 4 × 2.
      */
     static void scoresTransposed(float[] a, int aOff, int aStride, int rows, float[] bt, int hd, float[] s) {
         int i = 0;
         for (; i + 4 <= rows; i += 4) {
             int a0 = aOff + i * aStride, a1 = a0 + aStride, a2 = a1 + aStride, a3 = a2 + aStride;
-            for (int c = 0; c < BK; c += 2 * L) {
+            int c = 0;
+            for (; c + 4 * L <= BK; c += 4 * L) scoresTile4x4(a, a0, aStride, bt, c, hd, s, i * BK + c);
+            for (; c < BK; c += 2 * L) {
                 FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F);
                 FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F);
                 FloatVector c20 = FloatVector.zero(F), c21 = FloatVector.zero(F);
@@ -89,6 +92,63 @@ final class AttentionKernels {
         }
     }
 
+    /**
+     * s[4 rows, 4 vectors from o] = a[4 rows from a0, hd]·bt[hd, c..c+4L): the 16-accumulator tile of
+     * {@link #scoresTransposed} (a whole 64-key block on AVX-512), each bt row loaded once for 4 rows.
+     * Same sum order over d as the 4×2 tile, so results do not depend on which tile ran.
+     */
+    private static void scoresTile4x4(float[] a, int a0, int aStride, float[] bt, int c, int hd, float[] s, int o) {
+        int a1 = a0 + aStride, a2 = a1 + aStride, a3 = a2 + aStride;
+        FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F), c02 = FloatVector.zero(F), c03 = FloatVector.zero(F);
+        FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F), c12 = FloatVector.zero(F), c13 = FloatVector.zero(F);
+        FloatVector c20 = FloatVector.zero(F), c21 = FloatVector.zero(F), c22 = FloatVector.zero(F), c23 = FloatVector.zero(F);
+        FloatVector c30 = FloatVector.zero(F), c31 = FloatVector.zero(F), c32 = FloatVector.zero(F), c33 = FloatVector.zero(F);
+        for (int d = 0; d < hd; d++) {
+            int bo = d * BK + c;
+            FloatVector b0 = FloatVector.fromArray(F, bt, bo);
+            FloatVector b1 = FloatVector.fromArray(F, bt, bo + L);
+            FloatVector b2 = FloatVector.fromArray(F, bt, bo + 2 * L);
+            FloatVector b3 = FloatVector.fromArray(F, bt, bo + 3 * L);
+            FloatVector x;
+            x = FloatVector.broadcast(F, a[a0 + d]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            c02 = x.fma(b2, c02);
+            c03 = x.fma(b3, c03);
+            x = FloatVector.broadcast(F, a[a1 + d]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            c12 = x.fma(b2, c12);
+            c13 = x.fma(b3, c13);
+            x = FloatVector.broadcast(F, a[a2 + d]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            c22 = x.fma(b2, c22);
+            c23 = x.fma(b3, c23);
+            x = FloatVector.broadcast(F, a[a3 + d]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            c32 = x.fma(b2, c32);
+            c33 = x.fma(b3, c33);
+        }
+        c00.intoArray(s, o);
+        c01.intoArray(s, o + L);
+        c02.intoArray(s, o + 2 * L);
+        c03.intoArray(s, o + 3 * L);
+        c10.intoArray(s, o + 1 * BK);
+        c11.intoArray(s, o + 1 * BK + L);
+        c12.intoArray(s, o + 1 * BK + 2 * L);
+        c13.intoArray(s, o + 1 * BK + 3 * L);
+        c20.intoArray(s, o + 2 * BK);
+        c21.intoArray(s, o + 2 * BK + L);
+        c22.intoArray(s, o + 2 * BK + 2 * L);
+        c23.intoArray(s, o + 2 * BK + 3 * L);
+        c30.intoArray(s, o + 3 * BK);
+        c31.intoArray(s, o + 3 * BK + L);
+        c32.intoArray(s, o + 3 * BK + 2 * L);
+        c33.intoArray(s, o + 3 * BK + 3 * L);
+    }
+
     static void scoresTransposedScalar(float[] a, int aOff, int aStride, int rows, float[] bt, int hd, float[] s) {
         for (int i = 0; i < rows; i++) {
             for (int c = 0; c < BK; c++) {
@@ -113,12 +173,35 @@ final class AttentionKernels {
     /**
      * C += alpha · A·B with A (rows × inner) read as a[aOff + i·aRow + k·aCol] (so a transposed tile is
      * just swapped strides), B rows b[bOff + k·bStride, + hd), C rows c[cOff + i·cStride, + hd).
-     * Register tile: 4 rows × 2 vectors of the head dimension.
+     * Register tile: 4 rows × 4 vectors of the head dimension where it is that wide, else 4 × 2.
      */
     static void accumulateProduct(float alpha, float[] a, int aOff, int aRow, int aCol, int rows, int inner,
                                   float[] b, int bOff, int bStride, float[] c, int cOff, int cStride, int hd) {
         FloatVector av = FloatVector.broadcast(F, alpha);
         int d = 0;
+        for (; d + 4 * L <= hd; d += 4 * L) {
+            // 4 rows × 4 vectors (a 64-wide head on AVX-512 in one pass): 16 accumulators, and each
+            // B row loaded once feeds 4 rows; the 4×2 tile below loaded B twice as often per FMA
+            int i = 0;
+            for (; i + 4 <= rows; i += 4) accumulateTile4x4(alpha, a, aOff + i * aRow, aRow, aCol, inner, b, bOff + d, bStride, c, cOff + i * cStride + d, cStride);
+            for (; i < rows; i++) {
+                FloatVector c0 = FloatVector.zero(F), c1 = FloatVector.zero(F), c2 = FloatVector.zero(F), c3 = FloatVector.zero(F);
+                int ai = aOff + i * aRow;
+                for (int k = 0; k < inner; k++) {
+                    int bo = bOff + k * bStride + d;
+                    FloatVector x = FloatVector.broadcast(F, a[ai + k * aCol]);
+                    c0 = x.fma(FloatVector.fromArray(F, b, bo), c0);
+                    c1 = x.fma(FloatVector.fromArray(F, b, bo + L), c1);
+                    c2 = x.fma(FloatVector.fromArray(F, b, bo + 2 * L), c2);
+                    c3 = x.fma(FloatVector.fromArray(F, b, bo + 3 * L), c3);
+                }
+                int co = cOff + i * cStride + d;
+                c0.fma(av, FloatVector.fromArray(F, c, co)).intoArray(c, co);
+                c1.fma(av, FloatVector.fromArray(F, c, co + L)).intoArray(c, co + L);
+                c2.fma(av, FloatVector.fromArray(F, c, co + 2 * L)).intoArray(c, co + 2 * L);
+                c3.fma(av, FloatVector.fromArray(F, c, co + 3 * L)).intoArray(c, co + 3 * L);
+            }
+        }
         for (; d + 2 * L <= hd; d += 2 * L) {
             int i = 0;
             for (; i + 4 <= rows; i += 4) {
@@ -183,6 +266,67 @@ final class AttentionKernels {
             }
         }
         if (d < hd) accumulateProductScalar(alpha, a, aOff, aRow, aCol, rows, inner, b, bOff + d, bStride, c, cOff + d, cStride, hd - d);
+    }
+
+    /**
+     * C[4 rows, 4 vectors] += alpha · A[4 rows, inner]·B[inner, 4 vectors]: the register tile of
+     * {@link #accumulateProduct}; only arrays and offsets cross the call, never a vector.
+     * Each element's sum runs k = 0..inner-1 in order, as in the other tiles, so the tile shape does
+     * not change any result.
+     */
+    private static void accumulateTile4x4(float alpha, float[] a, int ai, int aRow, int aCol, int inner,
+                                          float[] b, int bOff, int bStride, float[] c, int co, int cStride) {
+        FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F), c02 = FloatVector.zero(F), c03 = FloatVector.zero(F);
+        FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F), c12 = FloatVector.zero(F), c13 = FloatVector.zero(F);
+        FloatVector c20 = FloatVector.zero(F), c21 = FloatVector.zero(F), c22 = FloatVector.zero(F), c23 = FloatVector.zero(F);
+        FloatVector c30 = FloatVector.zero(F), c31 = FloatVector.zero(F), c32 = FloatVector.zero(F), c33 = FloatVector.zero(F);
+        for (int k = 0; k < inner; k++) {
+            int bo = bOff + k * bStride, ak = ai + k * aCol;
+            FloatVector b0 = FloatVector.fromArray(F, b, bo);
+            FloatVector b1 = FloatVector.fromArray(F, b, bo + L);
+            FloatVector b2 = FloatVector.fromArray(F, b, bo + 2 * L);
+            FloatVector b3 = FloatVector.fromArray(F, b, bo + 3 * L);
+            FloatVector x = FloatVector.broadcast(F, a[ak]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            c02 = x.fma(b2, c02);
+            c03 = x.fma(b3, c03);
+            x = FloatVector.broadcast(F, a[ak + aRow]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            c12 = x.fma(b2, c12);
+            c13 = x.fma(b3, c13);
+            x = FloatVector.broadcast(F, a[ak + 2 * aRow]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            c22 = x.fma(b2, c22);
+            c23 = x.fma(b3, c23);
+            x = FloatVector.broadcast(F, a[ak + 3 * aRow]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            c32 = x.fma(b2, c32);
+            c33 = x.fma(b3, c33);
+        }
+        FloatVector av = FloatVector.broadcast(F, alpha);
+        c00.fma(av, FloatVector.fromArray(F, c, co)).intoArray(c, co);
+        c01.fma(av, FloatVector.fromArray(F, c, co + L)).intoArray(c, co + L);
+        c02.fma(av, FloatVector.fromArray(F, c, co + 2 * L)).intoArray(c, co + 2 * L);
+        c03.fma(av, FloatVector.fromArray(F, c, co + 3 * L)).intoArray(c, co + 3 * L);
+        co += cStride;
+        c10.fma(av, FloatVector.fromArray(F, c, co)).intoArray(c, co);
+        c11.fma(av, FloatVector.fromArray(F, c, co + L)).intoArray(c, co + L);
+        c12.fma(av, FloatVector.fromArray(F, c, co + 2 * L)).intoArray(c, co + 2 * L);
+        c13.fma(av, FloatVector.fromArray(F, c, co + 3 * L)).intoArray(c, co + 3 * L);
+        co += cStride;
+        c20.fma(av, FloatVector.fromArray(F, c, co)).intoArray(c, co);
+        c21.fma(av, FloatVector.fromArray(F, c, co + L)).intoArray(c, co + L);
+        c22.fma(av, FloatVector.fromArray(F, c, co + 2 * L)).intoArray(c, co + 2 * L);
+        c23.fma(av, FloatVector.fromArray(F, c, co + 3 * L)).intoArray(c, co + 3 * L);
+        co += cStride;
+        c30.fma(av, FloatVector.fromArray(F, c, co)).intoArray(c, co);
+        c31.fma(av, FloatVector.fromArray(F, c, co + L)).intoArray(c, co + L);
+        c32.fma(av, FloatVector.fromArray(F, c, co + 2 * L)).intoArray(c, co + 2 * L);
+        c33.fma(av, FloatVector.fromArray(F, c, co + 3 * L)).intoArray(c, co + 3 * L);
     }
 
     static void accumulateProductScalar(float alpha, float[] a, int aOff, int aRow, int aCol, int rows, int inner,

@@ -126,8 +126,11 @@ public final class MatMul {
             Tape.push(() -> {
                 float[] gy = y.gradOrNull();
                 if (gy == null) return;
-                // dx [rows, in] += dy [rows, out] · W [out, in]
-                if (x.requiresGrad()) Gemm.sgemm(false, false, rows, in, outF, gy, 0, outF, weight.data(), 0, in, x.grad(), 0, in, true);
+                // dx [rows, in] += dy [rows, out] · W [out, in]; the first gradient into x is stored, not added to zeros
+                if (x.requiresGrad()) {
+                    boolean add = x.hasGrad();
+                    Gemm.sgemm(false, false, rows, in, outF, gy, 0, outF, weight.data(), 0, in, x.gradToOverwrite(), 0, in, add);
+                }
                 // dW [out, in] += dyᵀ [out, rows] · x [rows, in]
                 if (weight.requiresGrad()) Gemm.sgemm(true, false, outF, in, rows, gy, 0, outF, x.data(), 0, in, weight.grad(), 0, in, true);
                 // db [out] += Σ_rows dy
@@ -146,6 +149,21 @@ public final class MatMul {
         int grain = Math.max(L, (int) Math.min(cols, (1L << 16) / Math.max(1, rows)));
         Parallel.forRange(cols, grain, (j0, j1) -> {
             int j = j0;
+            // four adjacent column vectors at a time: one 4-vector run of each row instead of one vector,
+            // and four independent add chains instead of one latency-bound chain (same row order per column)
+            for (; j + 4 * L <= j1; j += 4 * L) {
+                FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S), s2 = FloatVector.zero(S), s3 = FloatVector.zero(S);
+                for (int r = 0, i = j; r < rows; r++, i += cols) {
+                    s0 = s0.add(FloatVector.fromArray(S, g, i));
+                    s1 = s1.add(FloatVector.fromArray(S, g, i + L));
+                    s2 = s2.add(FloatVector.fromArray(S, g, i + 2 * L));
+                    s3 = s3.add(FloatVector.fromArray(S, g, i + 3 * L));
+                }
+                FloatVector.fromArray(S, acc, j).add(s0).intoArray(acc, j);
+                FloatVector.fromArray(S, acc, j + L).add(s1).intoArray(acc, j + L);
+                FloatVector.fromArray(S, acc, j + 2 * L).add(s2).intoArray(acc, j + 2 * L);
+                FloatVector.fromArray(S, acc, j + 3 * L).add(s3).intoArray(acc, j + 3 * L);
+            }
             for (; j + L <= j1; j += L) {
                 FloatVector s = FloatVector.zero(S);
                 for (int r = 0, i = j; r < rows; r++, i += cols) s = s.add(FloatVector.fromArray(S, g, i));

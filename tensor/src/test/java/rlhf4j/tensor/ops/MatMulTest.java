@@ -140,4 +140,25 @@ class MatMulTest {
         assertThatThrownBy(() -> MatMul.linear(Tensor.zeros(2, 3), Tensor.zeros(4, 5), null))
                 .hasMessageContaining("[2, 3]").hasMessageContaining("[4, 5]");
     }
+
+    @Test
+    void biasGradientColumnSumsEqualTheRowOrderScalarSumsForAnyWidthAndThreadCount() {
+        Rng rng = new Rng(21);
+        for (int threads : new int[] {1, 2}) {
+            Parallel.setThreads(threads);
+            for (int cols : new int[] {1, 15, 16, 63, 64, 65, 130, 257}) {
+                int rows = 37;
+                float[] g = new float[rows * cols], acc = new float[cols], want = new float[cols];
+                for (int i = 0; i < g.length; i++) g[i] = (float) rng.nextGaussian();
+                for (int j = 0; j < cols; j++) {
+                    acc[j] = want[j] = (float) rng.nextGaussian();
+                    float s = 0f;
+                    for (int r = 0; r < rows; r++) s += g[r * cols + j];
+                    want[j] += s;
+                }
+                MatMul.columnSums(g, rows, cols, acc);
+                assertThat(acc).as("cols=%d threads=%d", cols, threads).isEqualTo(want);
+            }
+        }
+    }
 }
