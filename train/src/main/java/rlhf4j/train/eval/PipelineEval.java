@@ -91,13 +91,21 @@ public final class PipelineEval {
             long t0 = System.nanoTime();
             AnswerSampler sampler = new AnswerSampler(sftModel, sftTokenizer, s.maxNew(), s.batch());
             List<String> prompts = qs.stream().map(PromptDataset.Prompt::text).toList();
-            List<BestOfN.Pick> picks = new BestOfN(sampler, RewardModel.load(rewardDir)).run(prompts, s.bestOfN(), s.temperature(), 0, s.seed());
-            List<GoldJudge.Score> chosen = new ArrayList<>(), first = new ArrayList<>();
-            for (BestOfN.Pick pick : picks) {
-                chosen.add(judge.score(pick.prompt(), pick.best()));
-                first.add(judge.score(pick.prompt(), pick.candidates().get(0)));
+            // One set of n answers per question makes a noisy pick (a reseeded set moved it by 4 points
+            // here), so best-of-n runs on as many independent sets as the other stages' sampled draws;
+            // "plain" is every candidate judged, the expected score of one sample.
+            BestOfN bestOfN = new BestOfN(sampler, RewardModel.load(rewardDir));
+            List<BestOfN.Pick> picks = null;
+            List<GoldJudge.Score> chosen = new ArrayList<>(), every = new ArrayList<>();
+            for (int d = 0; d < Math.max(1, s.samples()); d++) {
+                List<BestOfN.Pick> set = bestOfN.run(prompts, s.bestOfN(), s.temperature(), 0, s.seed() + d);
+                if (picks == null) picks = set;
+                for (BestOfN.Pick pick : set) {
+                    chosen.add(judge.score(pick.prompt(), pick.best()));
+                    for (String c : pick.candidates()) every.add(judge.score(pick.prompt(), c));
+                }
             }
-            JudgeSummary best = JudgeSummary.of(chosen), plain = JudgeSummary.of(first);
+            JudgeSummary best = JudgeSummary.of(chosen), plain = JudgeSummary.of(every);
             ObjectNode st = stages.putObject("best_of_n");
             st.put("sampled_score", best.meanTotal());
             st.put("sampled_accuracy", best.accuracy());
@@ -105,8 +113,8 @@ public final class PipelineEval {
             st.put("plain_sample_accuracy", plain.accuracy());
             st.put("seconds", (System.nanoTime() - t0) / 1e9);
             for (int i = 0; i < shown; i++) ((ObjectNode) examples.get(i).get("answers")).put("best_of_n", picks.get(i).best());
-            System.err.printf("eval: best-of-%d from sft: score %.3f accuracy %.3f (one plain sample each: %.3f / %.3f)%n",
-                    s.bestOfN(), best.meanTotal(), best.accuracy(), plain.meanTotal(), plain.accuracy());
+            System.err.printf("eval: best-of-%d from sft (%d sets): score %.3f accuracy %.3f (its plain samples: %.3f / %.3f)%n",
+                    s.bestOfN(), Math.max(1, s.samples()), best.meanTotal(), best.accuracy(), plain.meanTotal(), plain.accuracy());
         }
         ArrayNode ex = root.putArray("examples");
         examples.forEach(ex::add);
