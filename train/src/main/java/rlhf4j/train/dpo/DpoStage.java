@@ -108,7 +108,8 @@ public final class DpoStage implements Stage {
 
     // A K-wise comparison expands to K(K-1)/2 pairs over only K answers, and its pairs share the
     // rendered Row objects: each distinct answer is forwarded once (K = 8: 8 forwards, not 56).
-    // A row's log-prob does not depend on the rows batched with it, so this equals per-pair batches.
+    // A row's log-prob depends on its batch only through the padded length, which can change its
+    // last bits (the start margins measured 5e-9 instead of 0): harmless to training.
     private void referenceLogProbs(Transformer reference, List<Pair> pairs, float[] chosen, float[] rejected) {
         Map<Row, Integer> index = new IdentityHashMap<>();
         List<Row> rows = new ArrayList<>();
