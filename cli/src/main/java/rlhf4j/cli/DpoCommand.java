@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import rlhf4j.data.config.ConfigTree;
 import rlhf4j.data.preference.Comparison;
@@ -28,24 +29,17 @@ import rlhf4j.train.rl.RlEval;
 @Command(name = "dpo", mixinStandardHelpOptions = true,
         description = "Train a chat model with DPO (Rafailov et al. 2023) on pairwise or K-wise comparisons; the SFT model is the reference.")
 final class DpoCommand implements Callable<Integer> {
-    @Option(names = "--config", description = "YAML or JSON config; every key has a default")
-    Path config;
-    @Option(names = "--set", description = "override one key, e.g. --set dpo.beta=0.2 (repeatable)")
-    List<String> sets = new ArrayList<>();
-    @Option(names = "--out", defaultValue = "runs/dpo", description = "run folder (default: ${DEFAULT-VALUE})")
-    Path out;
-    @Option(names = "--resume", description = "continue from the run folder's last checkpoint")
-    boolean resume;
+    @Mixin
+    RunOptions run;
     @Option(names = "--lora", paramLabel = "R,ALPHA[,TARGET...]", description = LoraOption.DESCRIPTION)
     String lora;
-    @Option(names = "--print-config", description = "print the resolved config and exit")
-    boolean printConfig;
 
     @Override
     public Integer call() throws IOException {
-        DpoConfig cfg = ConfigTree.resolve(DpoConfig.defaults(), config, sets, DpoConfig.class);
+        Path out = run.out("dpo");
+        DpoConfig cfg = run.resolve(DpoConfig.defaults(), DpoConfig.class);
         cfg = cfg.withLora(LoraOption.resolve(cfg.lora(), lora));
-        if (printConfig) {
+        if (run.printConfig) {
             System.out.println(ConfigTree.toJson(cfg));
             return 0;
         }
@@ -81,7 +75,7 @@ final class DpoCommand implements Callable<Integer> {
                 train.size(), stage.valPairs(), (System.nanoTime() - t0) / 1e9, out);
         Map<String, Double> base = RlEval.base(out, stage::evaluate);
         System.err.println("dpo: start " + base);
-        Trainer.Outcome outcome = new Trainer(stage, cfg.train(), out).run(resume);
+        Trainer.Outcome outcome = new Trainer(stage, cfg.train(), out).run(run.resume);
         if (outcome.interrupted()) return 130;
         RlEval.report(out, "DPO report", List.of(
                 "from: " + init + " (also the reference)",

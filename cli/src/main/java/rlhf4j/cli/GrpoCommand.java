@@ -3,11 +3,11 @@ package rlhf4j.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import rlhf4j.data.config.ConfigTree;
 import rlhf4j.data.preference.PromptFiles;
@@ -32,21 +32,14 @@ import rlhf4j.train.sft.SftConfig;
         description = "Train a chat model with GRPO (DeepSeekMath): G sampled answers per prompt, group-relative advantages, "
                 + "clipped ratio objective, k3 KL to the SFT model; reward.kind gold (verifiable) or rm.")
 final class GrpoCommand implements Callable<Integer> {
-    @Option(names = "--config", description = "YAML or JSON config; every key has a default")
-    Path config;
-    @Option(names = "--set", description = "override one key, e.g. --set grpo.kl_coef=0.02 (repeatable)")
-    List<String> sets = new ArrayList<>();
-    @Option(names = "--out", defaultValue = "runs/grpo", description = "run folder (default: ${DEFAULT-VALUE})")
-    Path out;
-    @Option(names = "--resume", description = "continue from the run folder's last checkpoint")
-    boolean resume;
-    @Option(names = "--print-config", description = "print the resolved config and exit")
-    boolean printConfig;
+    @Mixin
+    RunOptions run;
 
     @Override
     public Integer call() throws IOException {
-        GrpoConfig cfg = ConfigTree.resolve(GrpoConfig.defaults(), config, sets, GrpoConfig.class);
-        if (printConfig) {
+        Path out = run.out("grpo");
+        GrpoConfig cfg = run.resolve(GrpoConfig.defaults(), GrpoConfig.class);
+        if (run.printConfig) {
             System.out.println(ConfigTree.toJson(cfg));
             return 0;
         }
@@ -103,7 +96,7 @@ final class GrpoCommand implements Callable<Integer> {
                 init, policy.parameterCount(), prompts.size(), cfg.data().promptsPerStep(), cfg.data().group(), rewardNote, out);
         Map<String, Double> base = RlEval.base(out, stage::evaluate);
         System.err.println("grpo: start " + base);
-        Trainer.Outcome outcome = new Trainer(stage, cfg.train(), out).run(resume);
+        Trainer.Outcome outcome = new Trainer(stage, cfg.train(), out).run(run.resume);
         if (outcome.interrupted()) return 130;
         RlEval.report(out, "GRPO report", List.of(
                 "from: " + init + " (a frozen copy is the KL reference)",

@@ -13,8 +13,28 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static void main(String[] args) {
-        int code = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
-        System.exit(code);
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line (tests run it without exiting). */
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+        // A user's mistake (a missing key, a bad value, a malformed file) is thrown as an
+        // IllegalArgumentException whose message says what to do: print that, not a stack trace
+        // (RLHF4J_TRACE=1 brings the trace back).
+        CommandLine.IExecutionExceptionHandler shown = cl.getExecutionExceptionHandler();
+        cl.setExecutionExceptionHandler((ex, line, parsed) -> {
+            if (!(ex instanceof IllegalArgumentException) || System.getenv("RLHF4J_TRACE") != null) {
+                return shown == null ? rethrow(ex) : shown.handleExecutionException(ex, line, parsed);
+            }
+            line.getErr().println("rlhf4j " + line.getCommandName() + ": " + ex.getMessage());
+            return 2;
+        });
+        return cl;
+    }
+
+    private static int rethrow(Exception ex) throws Exception {
+        throw ex;
     }
 
     @Override

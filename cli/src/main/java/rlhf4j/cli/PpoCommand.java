@@ -2,10 +2,10 @@ package rlhf4j.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import rlhf4j.data.config.ConfigTree;
 import rlhf4j.data.preference.PromptFiles;
@@ -29,24 +29,17 @@ import rlhf4j.train.reward.RewardNorm;
 @Command(name = "ppo", mixinStandardHelpOptions = true,
         description = "Optimize an SFT policy against a reward model with PPO (policy, frozen reference, frozen reward model, value model).")
 final class PpoCommand implements Callable<Integer> {
-    @Option(names = "--config", description = "YAML or JSON config; every key has a default")
-    Path config;
-    @Option(names = "--set", description = "override one key, e.g. --set kl.beta=0.01 (repeatable)")
-    List<String> sets = new ArrayList<>();
-    @Option(names = "--out", defaultValue = "runs/ppo", description = "run folder (default: ${DEFAULT-VALUE})")
-    Path out;
-    @Option(names = "--resume", description = "continue from the run folder's last checkpoint")
-    boolean resume;
+    @Mixin
+    RunOptions run;
     @Option(names = "--lora", paramLabel = "R,ALPHA[,TARGET...]", description = LoraOption.DESCRIPTION)
     String lora;
-    @Option(names = "--print-config", description = "print the resolved config and exit")
-    boolean printConfig;
 
     @Override
     public Integer call() throws Exception {
-        PpoConfig cfg = ConfigTree.resolve(PpoConfig.defaults(), config, sets, PpoConfig.class);
+        Path out = run.out("ppo");
+        PpoConfig cfg = run.resolve(PpoConfig.defaults(), PpoConfig.class);
         cfg = cfg.withLora(LoraOption.resolve(cfg.lora(), lora));
-        if (printConfig) {
+        if (run.printConfig) {
             System.out.println(ConfigTree.toJson(cfg));
             return 0;
         }
@@ -94,7 +87,7 @@ final class PpoCommand implements Callable<Integer> {
                 policyDir, policy.parameterCount(), rmDir, norm == null ? " (raw scores)"
                         : String.format(" (normalized: offset %.3f, scale %.3f)", norm.offset(), norm.scale()), prompts.size(), out);
         PpoTrainer trainer = new PpoTrainer(cfg, policy, value, valueHead, tokenizer, prompts, scorer, judge, eval);
-        PpoTrainer.Outcome outcome = trainer.run(out, resume);
+        PpoTrainer.Outcome outcome = trainer.run(out, run.resume);
         long rss = Rss.peakMb();
         System.err.printf("ppo: peak RSS %d MiB%n", rss);
         if (outcome.interrupted()) return 130;

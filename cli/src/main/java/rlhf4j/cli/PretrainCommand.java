@@ -3,11 +3,10 @@ package rlhf4j.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import rlhf4j.model.Transformer;
 import rlhf4j.model.io.AtomicFiles;
@@ -26,21 +25,14 @@ import rlhf4j.train.pretrain.PretrainStage;
 @Command(name = "pretrain", mixinStandardHelpOptions = true,
         description = "Train a language model from scratch on token shards (from `rlhf4j data prepare`).")
 final class PretrainCommand implements Callable<Integer> {
-    @Option(names = "--config", description = "YAML or JSON config; every key has a default")
-    Path config;
-    @Option(names = "--set", description = "override one key, e.g. --set train.steps=500 (repeatable)")
-    List<String> sets = new ArrayList<>();
-    @Option(names = "--out", defaultValue = "runs/pretrain", description = "run folder (default: ${DEFAULT-VALUE})")
-    Path out;
-    @Option(names = "--resume", description = "continue from the run folder's last checkpoint")
-    boolean resume;
-    @Option(names = "--print-config", description = "print the resolved config and exit")
-    boolean printConfig;
+    @Mixin
+    RunOptions run;
 
     @Override
     public Integer call() throws IOException {
-        PretrainConfig cfg = ConfigTree.resolve(PretrainConfig.defaults(), config, sets, PretrainConfig.class);
-        if (printConfig) {
+        Path out = run.out("pretrain");
+        PretrainConfig cfg = run.resolve(PretrainConfig.defaults(), PretrainConfig.class);
+        if (run.printConfig) {
             System.out.println(ConfigTree.toJson(cfg));
             return 0;
         }
@@ -58,7 +50,7 @@ final class PretrainCommand implements Callable<Integer> {
                 model.config().family().toString().toLowerCase(), model.parameterCount(), tokenizer.vocabSize(), out);
         try (PretrainStage stage = new PretrainStage(model, tokenizer, cfg)) {
             Trainer trainer = new Trainer(stage, cfg.train(), out);
-            Trainer.Outcome outcome = trainer.run(resume);
+            Trainer.Outcome outcome = trainer.run(run.resume);
             if (outcome.interrupted()) return 130;
             PretrainReport.write(out, model, cfg, outcome, stage.samples(outcome.steps()));
             System.err.println("pretrain: done in " + Math.round(outcome.seconds()) + " s; report in " + out.resolve("report.md"));

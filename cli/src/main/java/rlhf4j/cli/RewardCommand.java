@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import rlhf4j.data.config.ConfigTree;
 import rlhf4j.data.preference.Comparison;
@@ -34,24 +35,17 @@ import rlhf4j.train.reward.RewardStage;
         description = "Train a reward model (SFT model + scalar head) on comparisons with InstructGPT's pairwise loss.",
         subcommands = {RewardScoreCommand.class, RewardBestOfNCommand.class})
 final class RewardCommand implements Callable<Integer> {
-    @Option(names = "--config", description = "YAML or JSON config; every key has a default")
-    Path config;
-    @Option(names = "--set", description = "override one key, e.g. --set train.steps=500 (repeatable)")
-    List<String> sets = new ArrayList<>();
-    @Option(names = "--out", defaultValue = "runs/reward", description = "run folder (default: ${DEFAULT-VALUE})")
-    Path out;
-    @Option(names = "--resume", description = "continue from the run folder's last checkpoint")
-    boolean resume;
+    @Mixin
+    RunOptions run;
     @Option(names = "--lora", paramLabel = "R,ALPHA[,TARGET...]", description = LoraOption.DESCRIPTION)
     String lora;
-    @Option(names = "--print-config", description = "print the resolved config and exit")
-    boolean printConfig;
 
     @Override
     public Integer call() throws IOException {
-        RewardConfig cfg = ConfigTree.resolve(RewardConfig.defaults(), config, sets, RewardConfig.class);
+        Path out = run.out("reward");
+        RewardConfig cfg = run.resolve(RewardConfig.defaults(), RewardConfig.class);
         cfg = cfg.withLora(LoraOption.resolve(cfg.lora(), lora));
-        if (printConfig) {
+        if (run.printConfig) {
             System.out.println(ConfigTree.toJson(cfg));
             return 0;
         }
@@ -82,7 +76,7 @@ final class RewardCommand implements Callable<Integer> {
         int dropped = stage.droppedAllTied(train.size());
         System.err.printf("reward: from %s, %,d parameters; %d training comparisons (%d all tied, left out), %d held out; run folder %s%n",
                 init, model.parameterCount(), train.size() - dropped, dropped, val.size(), out);
-        Trainer.Outcome outcome = new Trainer(stage, cfg.train(), out).run(resume);
+        Trainer.Outcome outcome = new Trainer(stage, cfg.train(), out).run(run.resume);
         if (outcome.interrupted()) return 130;
         RewardEval.Result v = val.isEmpty() ? null : RewardEval.run(rm, val, cfg.data().trainOnTies(), cfg.data().promptsPerBatch());
 

@@ -5,11 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import rlhf4j.model.Transformer;
 import rlhf4j.model.io.AtomicFiles;
@@ -27,27 +26,20 @@ import rlhf4j.train.sft.SftStage;
 @Command(name = "sft", mixinStandardHelpOptions = true,
         description = "Fine-tune a pretrained run on conversations (SFT JSONL), training only on the assistant's turns.")
 final class SftCommand implements Callable<Integer> {
+    @Mixin
+    RunOptions run;
     private static final String BASE_EVAL = "base_eval.json";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Option(names = "--config", description = "YAML or JSON config; every key has a default")
-    Path config;
-    @Option(names = "--set", description = "override one key, e.g. --set train.steps=500 (repeatable)")
-    List<String> sets = new ArrayList<>();
-    @Option(names = "--out", defaultValue = "runs/sft", description = "run folder (default: ${DEFAULT-VALUE})")
-    Path out;
-    @Option(names = "--resume", description = "continue from the run folder's last checkpoint")
-    boolean resume;
     @Option(names = "--lora", paramLabel = "R,ALPHA[,TARGET...]", description = LoraOption.DESCRIPTION)
     String lora;
-    @Option(names = "--print-config", description = "print the resolved config and exit")
-    boolean printConfig;
 
     @Override
     public Integer call() throws IOException {
-        SftConfig cfg = ConfigTree.resolve(SftConfig.defaults(), config, sets, SftConfig.class);
+        Path out = run.out("sft");
+        SftConfig cfg = run.resolve(SftConfig.defaults(), SftConfig.class);
         cfg = cfg.withLora(LoraOption.resolve(cfg.lora(), lora));
-        if (printConfig) {
+        if (run.printConfig) {
             System.out.println(ConfigTree.toJson(cfg));
             return 0;
         }
@@ -79,7 +71,7 @@ final class SftCommand implements Callable<Integer> {
             System.err.printf("sft: base model (%.0f s): %s%n", (System.nanoTime() - t0) / 1e9, brief(base));
         }
 
-        Trainer.Outcome outcome = new Trainer(stage, cfg.train(), out).run(resume);
+        Trainer.Outcome outcome = new Trainer(stage, cfg.train(), out).run(run.resume);
         if (outcome.interrupted()) return 130;
         Map<String, Double> after = stage.lastDetailed(outcome.finalEval());
         SftReport.write(out, model, cfg, stage, outcome, base, after, stage.lastChatEval());
