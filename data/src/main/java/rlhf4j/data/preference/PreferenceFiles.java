@@ -1,15 +1,9 @@
 package rlhf4j.data.preference;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,25 +25,7 @@ public final class PreferenceFiles {
     }
 
     public static List<Comparison> read(Path file) {
-        List<Comparison> out = new ArrayList<>();
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            int lineNo = 0;
-            for (String line; (line = r.readLine()) != null; ) {
-                lineNo++;
-                if (line.isBlank()) continue;
-                try {
-                    out.add(parse(JSON.readTree(line)));
-                } catch (JsonProcessingException e) {
-                    throw new IllegalArgumentException(file + " line " + lineNo + ": not valid JSON (" + e.getOriginalMessage() + ")");
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException(file + " line " + lineNo + ": " + e.getMessage());
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
-        }
-        if (out.isEmpty()) throw new IllegalArgumentException(file + " holds no comparisons");
-        return out;
+        return JsonLines.read(file, PreferenceFiles::parse, "comparisons");
     }
 
     /** One line's object, in either form. */

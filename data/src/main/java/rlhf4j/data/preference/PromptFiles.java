@@ -1,15 +1,7 @@
 package rlhf4j.data.preference;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -18,31 +10,11 @@ import java.util.List;
  * SFT file's questions can be reused; a trailing assistant turn is ignored).
  */
 public final class PromptFiles {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private PromptFiles() {
     }
 
     public static List<String> read(Path file) {
-        List<String> out = new ArrayList<>();
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            int lineNo = 0;
-            for (String line; (line = r.readLine()) != null; ) {
-                lineNo++;
-                if (line.isBlank()) continue;
-                try {
-                    out.add(prompt(JSON.readTree(line)));
-                } catch (JsonProcessingException e) {
-                    throw new IllegalArgumentException(file + " line " + lineNo + ": not valid JSON (" + e.getOriginalMessage() + ")");
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException(file + " line " + lineNo + ": " + e.getMessage());
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
-        }
-        if (out.isEmpty()) throw new IllegalArgumentException(file + " holds no prompts");
-        return out;
+        return JsonLines.read(file, PromptFiles::prompt, "prompts");
     }
 
     static String prompt(JsonNode o) {
