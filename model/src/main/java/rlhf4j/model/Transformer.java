@@ -241,10 +241,7 @@ public final class Transformer {
      * DPO. A LoRA model's copy has its adapters merged in.
      */
     public Transformer copy() {
-        if (lora != null) return merged();
-        Transformer c = new Transformer(config);
-        named.forEach((name, p) -> System.arraycopy(p.data(), 0, c.named.get(name).data(), 0, p.size()));
-        return c;
+        return merged(); // a plain model has no adapters: merging is copying
     }
 
     /**

@@ -133,13 +133,6 @@ public final class DpoStage implements Stage {
         }
     }
 
-    // Tokens whose log-prob counts: answer positions after the first (the sum's own rule).
-    private static int answerTokens(Row r) {
-        int n = 0;
-        for (int i = 1; i < r.answer().length; i++) if (r.answer()[i]) n++;
-        return n;
-    }
-
     /** Chosen rows first, then rejected rows, one padded batch. */
     private static AnswerLogProbs.Batch batchOf(List<Pair> pairs) {
         List<Row> rows = new ArrayList<>(2 * pairs.size());
@@ -199,7 +192,7 @@ public final class DpoStage implements Stage {
         Tensor loss = DpoLoss.loss(lp[0], lp[1], rc, rr, beta, margins);
         if (sftCoef != 0) {
             int[] chosenTokens = new int[pairsPerBatch];
-            for (int i = 0; i < pairsPerBatch; i++) chosenTokens[i] = answerTokens(batch.get(i).chosen());
+            for (int i = 0; i < pairsPerBatch; i++) chosenTokens[i] = batch.get(i).chosen().answerTokens();
             loss = Ops.add(loss, DpoLoss.chosenNll(lp[0], chosenTokens, sftCoef));
         }
         float value = loss.item();

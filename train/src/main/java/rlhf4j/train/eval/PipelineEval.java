@@ -59,6 +59,7 @@ public final class PipelineEval {
         }
         Transformer sftModel = null;
         Tokenizer sftTokenizer = null;
+        int draws = Math.max(1, s.samples());
         for (Map.Entry<String, Path> p : policies.entrySet()) {
             long t0 = System.nanoTime();
             Tokenizer tokenizer = Tokenizers.load(p.getValue().toString());
@@ -73,19 +74,20 @@ public final class PipelineEval {
             r.metrics().forEach(st::put);
             // more sampled draws per question, averaged: one draw each leaves several points of noise on a few hundred questions
             double score = r.sampled().summary().meanTotal(), accuracy = r.sampled().summary().accuracy();
-            for (int k = 1; k < s.samples(); k++) {
+            for (int k = 1; k < draws; k++) {
                 ChatEval.ModeResult more = eval.sampled(model, s.seed() + 1_000L * k);
                 score += more.summary().meanTotal();
                 accuracy += more.summary().accuracy();
             }
-            st.put("sampled_score", score / Math.max(1, s.samples()));
-            st.put("sampled_accuracy", accuracy / Math.max(1, s.samples()));
-            st.put("sampled_draws", Math.max(1, s.samples()));
+            score /= draws;
+            accuracy /= draws;
+            st.put("sampled_score", score);
+            st.put("sampled_accuracy", accuracy);
+            st.put("sampled_draws", draws);
             st.put("seconds", (System.nanoTime() - t0) / 1e9);
             for (int i = 0; i < shown; i++) ((ObjectNode) examples.get(i).get("answers")).put(p.getKey(), r.greedy().examples().get(i)[1]);
             System.err.printf("eval: %-6s greedy score %.3f accuracy %.3f | sampled score %.3f accuracy %.3f%n", p.getKey(),
-                    r.greedy().summary().meanTotal(), r.greedy().summary().accuracy(), st.get("sampled_score").asDouble(),
-                    st.get("sampled_accuracy").asDouble());
+                    r.greedy().summary().meanTotal(), r.greedy().summary().accuracy(), score, accuracy);
         }
         if (s.bestOfN() > 1 && sftModel != null) {
             long t0 = System.nanoTime();
@@ -97,7 +99,7 @@ public final class PipelineEval {
             BestOfN bestOfN = new BestOfN(sampler, RewardModel.load(rewardDir));
             List<BestOfN.Pick> picks = null;
             List<GoldJudge.Score> chosen = new ArrayList<>(), every = new ArrayList<>();
-            for (int d = 0; d < Math.max(1, s.samples()); d++) {
+            for (int d = 0; d < draws; d++) {
                 List<BestOfN.Pick> set = bestOfN.run(prompts, s.bestOfN(), s.temperature(), 0, s.seed() + d);
                 if (picks == null) picks = set;
                 for (BestOfN.Pick pick : set) {
@@ -114,7 +116,7 @@ public final class PipelineEval {
             st.put("seconds", (System.nanoTime() - t0) / 1e9);
             for (int i = 0; i < shown; i++) ((ObjectNode) examples.get(i).get("answers")).put("best_of_n", picks.get(i).best());
             System.err.printf("eval: best-of-%d from sft (%d sets): score %.3f accuracy %.3f (its plain samples: %.3f / %.3f)%n",
-                    s.bestOfN(), Math.max(1, s.samples()), best.meanTotal(), best.accuracy(), plain.meanTotal(), plain.accuracy());
+                    s.bestOfN(), draws, best.meanTotal(), best.accuracy(), plain.meanTotal(), plain.accuracy());
         }
         ArrayNode ex = root.putArray("examples");
         examples.forEach(ex::add);

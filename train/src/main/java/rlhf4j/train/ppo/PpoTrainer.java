@@ -243,6 +243,7 @@ public final class PpoTrainer {
                 Grads.zeroGrads(policyParams);
                 Grads.zeroGrads(valueParams);
                 float policyLoss, valueLoss, ptxLoss = 0;
+                boolean finite;
                 PpoLoss.Stats stats;
                 try (Tape tape = Tape.record()) {
                     Tensor logp = b.logProbs(policy);                               // [n]
@@ -263,10 +264,11 @@ public final class PpoTrainer {
                         ptxLoss = lm.item();
                         total = Ops.add(total, Ops.scale(lm, (float) p.ptxCoef()));
                     }
-                    if (Float.isFinite(policyLoss) && Float.isFinite(valueLoss) && Float.isFinite(ptxLoss)) tape.backward(total);
+                    finite = Float.isFinite(policyLoss) && Float.isFinite(valueLoss) && Float.isFinite(ptxLoss);
+                    if (finite) tape.backward(total);
                 }
                 double gp = Double.NaN, gv = Double.NaN;
-                if (Float.isFinite(policyLoss) && Float.isFinite(valueLoss) && Float.isFinite(ptxLoss)) {
+                if (finite) {
                     gp = p.gradClip() > 0 ? GradClip.clip(policyParams, p.gradClip()) : GradClip.globalNorm(policyParams);
                     gv = p.gradClip() > 0 ? GradClip.clip(valueParams, p.gradClip()) : GradClip.globalNorm(valueParams);
                 }
