@@ -29,7 +29,7 @@ final class LoraMergeCommand implements Callable<Integer> {
         Transformer merged = adapted.merged();
         ScalarHead head = null;
         try (Safetensors.Reader r = Safetensors.open(model.resolve(LoraIO.ADAPTER_WEIGHTS))) {
-            if (r.contains(LoraIO.PREFIX + ScalarHead.NAME)) head = LoraIO.loadScalarHead(model, merged.config().dModel());
+            if (r.contains(LoraIO.PREFIX + ScalarHead.NAME)) head = ModelIO.loadScalarHead(model, merged.config().dModel());
         }
         Files.createDirectories(out);
         Tokenizers.save(Tokenizers.load(model.toString()), out);

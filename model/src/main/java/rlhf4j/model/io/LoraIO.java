@@ -151,21 +151,6 @@ public final class LoraIO {
         }
     }
 
-    /** The scalar head saved with the adapters (reward and value models). */
-    public static ScalarHead loadScalarHead(Path dir, int dModel) {
-        try (Safetensors.Reader r = Safetensors.open(dir.resolve(ADAPTER_WEIGHTS))) {
-            String name = PREFIX + ScalarHead.NAME;
-            if (!r.contains(name)) throw new IllegalArgumentException(
-                    r.file() + " has no '" + name + "': it is not a reward or value model");
-            Safetensors.Entry e = r.entry(name);
-            if (!Arrays.equals(e.shape(), new int[] {1, dModel})) throw new IllegalArgumentException(r.file() + ": '" + name
-                    + "' has shape " + Arrays.toString(e.shape()) + ", expected [1, " + dModel + "]");
-            ScalarHead head = new ScalarHead(dModel);
-            r.readInto(e, head.weight().data());
-            return head;
-        }
-    }
-
     private static JsonNode readAdapterJson(Path dir) {
         Path file = dir.resolve(ADAPTER_CONFIG);
         try {

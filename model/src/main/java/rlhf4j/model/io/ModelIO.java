@@ -87,12 +87,14 @@ public final class ModelIO {
 
     /** The {@code score.weight} head saved next to a model by {@link #save(Transformer, ScalarHead, Path)}. */
     public static ScalarHead loadScalarHead(Path dir, int dModel) {
-        if (LoraIO.isAdapterFolder(dir)) return LoraIO.loadScalarHead(dir, dModel);
-        try (Safetensors.Reader r = Safetensors.open(dir.resolve(WEIGHTS))) {
-            if (!r.contains(ScalarHead.NAME)) throw new IllegalArgumentException(
-                    r.file() + " has no '" + ScalarHead.NAME + "': it is not a reward or value model");
+        // a LoRA run keeps its head beside the adapters, under PEFT's prefix
+        boolean lora = LoraIO.isAdapterFolder(dir);
+        String name = lora ? LoraIO.PREFIX + ScalarHead.NAME : ScalarHead.NAME;
+        try (Safetensors.Reader r = Safetensors.open(dir.resolve(lora ? LoraIO.ADAPTER_WEIGHTS : WEIGHTS))) {
+            if (!r.contains(name)) throw new IllegalArgumentException(
+                    r.file() + " has no '" + name + "': it is not a reward or value model");
             ScalarHead head = new ScalarHead(dModel);
-            readParameter(r, r.entry(ScalarHead.NAME), head.weight(), false);
+            readParameter(r, r.entry(name), head.weight(), false);
             return head;
         }
     }
