@@ -4,8 +4,7 @@ import static rlhf4j.tensor.kernels.MicroKernel.L;
 import static rlhf4j.tensor.kernels.MicroKernel.S;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorShuffle;
+import rlhf4j.tensor.LaneSums;
 import rlhf4j.tensor.Parallel;
 
 /**
@@ -37,56 +36,47 @@ final class SmallGemm {
         Parallel.forEach(batch * chunks, task -> {
             int t = task / chunks, q = task % chunks;
             int j0 = (int) ((long) n * q / chunks), j1 = (int) ((long) n * (q + 1) / chunks);
-            // op(A_t) rows, contiguous: rows[i*k + p]
-            float[] rows = VectorGemm.scratch().rows(m * k);
-            int ao = aOff + t * strideA;
-            for (int i = 0; i < m; i++) {
-                for (int p = 0; p < k; p++) rows[i * k + p] = transA ? a[ao + p * lda + i] : a[ao + i * lda + p];
+            // op(A_t) rows: read in place when A is stored [m, k]; a transposed A is copied to rows[i*k + p]
+            float[] x = a;
+            int xo = aOff + t * strideA, ldx = lda;
+            if (transA) {
+                x = VectorGemm.scratch().rows(m * k);
+                for (int i = 0; i < m; i++) {
+                    for (int p = 0; p < k; p++) x[i * k + p] = a[xo + p * lda + i];
+                }
+                xo = 0;
+                ldx = k;
             }
             int bo = bOff + t * strideB, co = cOff + t * strideC;
             if (transB) {
-                dotsTransB(rows, m, k, b, bo, ldb, c, co, ldc, j0, j1, accumulate);
+                dotsTransB(x, xo, ldx, m, k, b, bo, ldb, c, co, ldc, j0, j1, accumulate);
             } else {
-                for (int i = 0; i < m; i++) rowTimesB(rows, i * k, k, b, bo, ldb, c, co + i * ldc, j0, j1, accumulate);
+                for (int i = 0; i < m; i++) rowTimesB(x, xo + i * ldx, k, b, bo, ldb, c, co + i * ldc, j0, j1, accumulate);
             }
         });
     }
 
     // Every c(i, j) of the transposed-B path is computed the same way, whichever group it falls in
     // (so results do not depend on the column split): one vector accumulator over the k steps of
-    // whole vectors, its L lanes folded by the fixed halving tree of reduceTree, then the k tail
-    // added in order.
-    private static final VectorShuffle<Float> SWAP_QUARTERS = VectorShuffle.fromOp(S, l -> l ^ (L / 4));
-    private static final VectorShuffle<Float> SWAP_PAIRS = VectorShuffle.fromOp(S, l -> l ^ 2);
-    private static final VectorShuffle<Float> SWAP_LANES = VectorShuffle.fromOp(S, l -> l ^ 1);
-    private static final VectorShuffle<Float> SWAP_HALVES = VectorShuffle.fromOp(S, l -> l ^ (L / 2));
-    private static final VectorMask<Float> LOW_HALF = VectorMask.fromLong(S, (1L << (L / 2)) - 1);
-    /** Lanes whose index has the L/4 bit clear: the first quarter of each half. */
-    private static final VectorMask<Float> LOW_QUARTERS = VectorMask.fromValues(S, quarterBits());
+    // whole vectors, its L lanes folded by the fixed tree of LaneSums, then the k tail added in order.
     /** The 4-output tree needs 16 lanes (two halves of two quarters of four). */
-    static final boolean TREE4 = L == 16;
+    static final boolean TREE4 = LaneSums.BATCHED;
 
-    private static boolean[] quarterBits() {
-        boolean[] m = new boolean[L];
-        for (int l = 0; l < L; l++) m[l] = (l & (L / 4)) == 0;
-        return m;
-    }
-
-    /** c(i, j) (+)= dot(x row i, b row j) for i in [0, m), j in [j0, j1); x rows are k apart. */
-    static void dotsTransB(float[] x, int m, int k, float[] b, int bo, int ldb,
+    /** c(i, j) (+)= dot(x row i, b row j) for i in [0, m), j in [j0, j1); x rows start at xo, ldx apart. */
+    static void dotsTransB(float[] x, int xo, int ldx, int m, int k, float[] b, int bo, int ldb,
                            float[] c, int co, int ldc, int j0, int j1, boolean accumulate) {
         float[] acc = VectorGemm.scratch().acc;
         int j = j0;
         if (TREE4) {
             for (; j + 4 <= j1; j += 4) {
                 int i = 0;
-                for (; i + 4 <= m; i += 4) block4x4(acc, x, i, k, b, bo + j * ldb, ldb, c, co + i * ldc + j, ldc, accumulate);
-                for (; i < m; i++) block1x4(acc, x, i * k, k, b, bo + j * ldb, ldb, c, co + i * ldc + j, accumulate);
+                for (; i + 4 <= m; i += 4) block4x4(acc, x, xo + i * ldx, ldx, k, b, bo + j * ldb, ldb, c, co + i * ldc + j, ldc, accumulate);
+                for (; i < m; i++) block1x4(acc, x, xo + i * ldx, k, b, bo + j * ldb, ldb, c, co + i * ldc + j, accumulate);
             }
         }
         for (; j < j1; j++) {
             for (int i = 0; i < m; i++) {
-                float s = dot(x, i * k, b, bo + j * ldb, k);
+                float s = dot(x, xo + i * ldx, b, bo + j * ldb, k);
                 int ci = co + i * ldc + j;
                 c[ci] = accumulate ? c[ci] + s : s;
             }
@@ -100,18 +90,7 @@ final class SmallGemm {
         for (int p = 0; p < kv; p += L) acc = FloatVector.fromArray(S, x, xi + p).fma(FloatVector.fromArray(S, y, yi + p), acc);
         float[] lanes = new float[L]; // escape analysis keeps this off the heap
         acc.intoArray(lanes, 0);
-        return tail(x, xi, y, yi, kv, k, reduceTree(lanes));
-    }
-
-    /**
-     * The lane sum every path uses: halves added lane by lane, then quarters, then pairs, then the
-     * last two (l and l + L/2, then l + L/4, ...). {@link #reduce4} folds four vectors the same way.
-     */
-    static float reduceTree(float[] lanes) {
-        for (int w = L / 2; w >= 1; w /= 2) {
-            for (int l = 0; l < w; l++) lanes[l] = lanes[l] + lanes[l + w];
-        }
-        return lanes[0];
+        return tail(x, xi, y, yi, kv, k, LaneSums.sum(lanes));
     }
 
     private static float tail(float[] x, int xi, float[] y, int yi, int kv, int k, float s) {
@@ -119,33 +98,11 @@ final class SmallGemm {
         return s;
     }
 
-    /**
-     * Folds the four accumulators stored at acc[o], acc[o+L], acc[o+2L], acc[o+3L] (outputs j..j+3)
-     * by the tree of {@link #reduceTree}, all at once, and writes the four sums to sums[0..3]. The
-     * accumulators travel through memory because a FloatVector argument to a call C2 declines to
-     * inline gets boxed (measured 5x slower).
-     */
-    static void reduce4(float[] acc, int o, float[] sums) {
-        FloatVector a = FloatVector.fromArray(S, acc, o), b = FloatVector.fromArray(S, acc, o + L);
-        FloatVector c = FloatVector.fromArray(S, acc, o + 2 * L), d = FloatVector.fromArray(S, acc, o + 3 * L);
-        // halves: [a_l + a_l+8 | b_l+8 + b_l], [c.. | d..]
-        FloatVector ab = a.blend(b, LOW_HALF.not()).add(b.blend(a, LOW_HALF.not()).rearrange(SWAP_HALVES));
-        FloatVector cd = c.blend(d, LOW_HALF.not()).add(d.blend(c, LOW_HALF.not()).rearrange(SWAP_HALVES));
-        // quarters within each half: lanes 0-3 a, 4-7 c, 8-11 b, 12-15 d
-        FloatVector q = ab.blend(cd, LOW_QUARTERS.not()).add(cd.blend(ab, LOW_QUARTERS.not()).rearrange(SWAP_QUARTERS));
-        q = q.add(q.rearrange(SWAP_PAIRS));
-        q = q.add(q.rearrange(SWAP_LANES));
-        sums[0] = q.lane(0);
-        sums[1] = q.lane(L / 2);
-        sums[2] = q.lane(L / 4);
-        sums[3] = q.lane(3 * L / 4);
-    }
-
     // Reduces the accumulators at acc[o..] and writes c(i, j..j+3), k tails added.
     private static void store4(float[] acc, int o, float[] x, int xi, float[] b, int bj, int ldb, int kv, int k,
                                float[] c, int ci, boolean accumulate) {
         float[] r = new float[4]; // escape analysis keeps this off the heap
-        reduce4(acc, o, r);
+        LaneSums.sum4(acc, o, r);
         float s0 = tail(x, xi, b, bj, kv, k, r[0]);
         float s1 = tail(x, xi, b, bj + ldb, kv, k, r[1]);
         float s2 = tail(x, xi, b, bj + 2 * ldb, kv, k, r[2]);
@@ -182,12 +139,12 @@ final class SmallGemm {
     }
 
     // c(i..i+3, j..j+3): sixteen dot products, each x and b vector loaded once per k step.
-    private static void block4x4(float[] acc, float[] x, int i, int k, float[] b, int bj, int ldb, float[] c, int ci, int ldc, boolean accumulate) {
+    private static void block4x4(float[] acc, float[] x, int x0, int ldx, int k, float[] b, int bj, int ldb, float[] c, int ci, int ldc, boolean accumulate) {
         FloatVector a00 = FloatVector.zero(S), a01 = FloatVector.zero(S), a02 = FloatVector.zero(S), a03 = FloatVector.zero(S);
         FloatVector a10 = FloatVector.zero(S), a11 = FloatVector.zero(S), a12 = FloatVector.zero(S), a13 = FloatVector.zero(S);
         FloatVector a20 = FloatVector.zero(S), a21 = FloatVector.zero(S), a22 = FloatVector.zero(S), a23 = FloatVector.zero(S);
         FloatVector a30 = FloatVector.zero(S), a31 = FloatVector.zero(S), a32 = FloatVector.zero(S), a33 = FloatVector.zero(S);
-        int kv = k - k % L, x0 = i * k, x1 = x0 + k, x2 = x1 + k, x3 = x2 + k;
+        int kv = k - k % L, x1 = x0 + ldx, x2 = x1 + ldx, x3 = x2 + ldx;
         int b1 = bj + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
         for (int p = 0; p < kv; p += L) {
             FloatVector w0 = FloatVector.fromArray(S, b, bj + p), w1 = FloatVector.fromArray(S, b, b1 + p);
@@ -229,7 +186,14 @@ final class SmallGemm {
         a31.intoArray(acc, 13 * L);
         a32.intoArray(acc, 14 * L);
         a33.intoArray(acc, 15 * L);
-        for (int r = 0; r < 4; r++) store4(acc, 4 * r * L, x, x0 + r * k, b, bj, ldb, kv, k, c, ci + r * ldc, accumulate);
+        LaneSums.sum16(acc, 0, acc, 0);
+        for (int r = 0; r < 4; r++) {
+            int xi = x0 + r * ldx, row = ci + r * ldc;
+            for (int q = 0; q < 4; q++) {
+                float s = tail(x, xi, b, bj + q * ldb, kv, k, acc[4 * r + q]);
+                c[row + q] = accumulate ? c[row + q] + s : s;
+            }
+        }
     }
 
     /** c[ci + j] (+)= Σ_p x[xi+p]·b[bo + p*ldb + j] for j in [j0, j1), p in order. */

@@ -54,6 +54,8 @@ public final class Attention {
     private static final class Scratch {
         float[] kt = new float[0], vt = new float[0], s = new float[0], dp = new float[0], acc = new float[0];
         float[] rowMax = new float[0], rowSum = new float[0], dk = new float[0], dv = new float[0], delta = new float[0];
+        /** Sixteen vector accumulators of a decode step's scores, on their way to their lane sums. */
+        final float[] lanes = new float[16 * AttentionKernels.L];
 
         void fit(int hd, int queryRows, int deltas) {
             if (kt.length < hd * BK) {
@@ -133,7 +135,7 @@ public final class Attention {
                     int qOff = g.query(b, t0, h);
                     // s [rows, BK] = q_tile · k_blockᵀ
                     if (rows < DIRECT_ROWS) {
-                        AttentionKernels.scoresDirect(q, qOff, qStride, rows, k, blockOff, kStride, keys, hd, s);
+                        AttentionKernels.scoresDirect(q, qOff, qStride, rows, k, blockOff, kStride, keys, hd, s, sc.lanes);
                     } else {
                         if (transposedHead != kvh) AttentionKernels.transposeBlock(k, blockOff, kStride, blockKeys, hd, sc.kt);
                         transposedHead = kvh;

@@ -1,5 +1,6 @@
 package rlhf4j.tensor.ops;
 
+import rlhf4j.tensor.LaneSums;
 import rlhf4j.tensor.VectorMath;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -161,13 +162,78 @@ final class AttentionKernels {
 
     /**
      * s[i·BK + c] = a_i · b_c for i < rows, c < keys, by direct dot products: for tiles of one or two
-     * rows (a decode step) where transposing the block would cost as much as the scores.
+     * rows (a decode step) where transposing the block would cost as much as the scores. With 16
+     * lanes and a head a whole number of vectors wide, sixteen keys at a time: one accumulator each
+     * over the head dimension, their lanes summed together by {@link LaneSums#sum16} (summing each
+     * key's lanes on its own cost about as much as its FMAs); the keys left over are summed by the
+     * same tree, so a score does not depend on where its key falls. {@code lanes}: 16·L floats.
      */
     static void scoresDirect(float[] a, int aOff, int aStride, int rows, float[] b, int bOff, int bStride, int keys,
-                             int hd, float[] s) {
-        for (int i = 0; i < rows; i++) {
-            for (int c = 0; c < keys; c++) s[i * BK + c] = RowKernels.dot(a, aOff + i * aStride, b, bOff + c * bStride, hd);
+                             int hd, float[] s, float[] lanes) {
+        if (!LaneSums.BATCHED || hd % L != 0) {
+            for (int i = 0; i < rows; i++) {
+                for (int c = 0; c < keys; c++) s[i * BK + c] = RowKernels.dot(a, aOff + i * aStride, b, bOff + c * bStride, hd);
+            }
+            return;
         }
+        for (int i = 0; i < rows; i++) {
+            int qi = aOff + i * aStride, c = 0;
+            for (; c + 16 <= keys; c += 16) {
+                dots16(a, qi, b, bOff + c * bStride, bStride, hd, lanes);
+                LaneSums.sum16(lanes, 0, s, i * BK + c);
+            }
+            for (; c < keys; c++) {
+                FloatVector acc = FloatVector.zero(F);
+                int kj = bOff + c * bStride;
+                for (int d = 0; d < hd; d += L) acc = FloatVector.fromArray(F, a, qi + d).fma(FloatVector.fromArray(F, b, kj + d), acc);
+                acc.intoArray(lanes, 0);
+                s[i * BK + c] = LaneSums.sum(lanes);
+            }
+        }
+    }
+
+    // lanes[c·L ..] = Σ_d q[qi + d ..] · b[kj + c·bStride + d ..] lane-wise for 16 keys c, d in vector steps.
+    private static void dots16(float[] a, int qi, float[] b, int kj, int bStride, int hd, float[] lanes) {
+        FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F), s2 = FloatVector.zero(F), s3 = FloatVector.zero(F);
+        FloatVector s4 = FloatVector.zero(F), s5 = FloatVector.zero(F), s6 = FloatVector.zero(F), s7 = FloatVector.zero(F);
+        FloatVector s8 = FloatVector.zero(F), s9 = FloatVector.zero(F), s10 = FloatVector.zero(F), s11 = FloatVector.zero(F);
+        FloatVector s12 = FloatVector.zero(F), s13 = FloatVector.zero(F), s14 = FloatVector.zero(F), s15 = FloatVector.zero(F);
+        for (int d = 0; d < hd; d += L) {
+            FloatVector q = FloatVector.fromArray(F, a, qi + d);
+            int r = kj + d;
+            s0 = q.fma(FloatVector.fromArray(F, b, r), s0);
+            s1 = q.fma(FloatVector.fromArray(F, b, r + bStride), s1);
+            s2 = q.fma(FloatVector.fromArray(F, b, r + 2 * bStride), s2);
+            s3 = q.fma(FloatVector.fromArray(F, b, r + 3 * bStride), s3);
+            s4 = q.fma(FloatVector.fromArray(F, b, r + 4 * bStride), s4);
+            s5 = q.fma(FloatVector.fromArray(F, b, r + 5 * bStride), s5);
+            s6 = q.fma(FloatVector.fromArray(F, b, r + 6 * bStride), s6);
+            s7 = q.fma(FloatVector.fromArray(F, b, r + 7 * bStride), s7);
+            s8 = q.fma(FloatVector.fromArray(F, b, r + 8 * bStride), s8);
+            s9 = q.fma(FloatVector.fromArray(F, b, r + 9 * bStride), s9);
+            s10 = q.fma(FloatVector.fromArray(F, b, r + 10 * bStride), s10);
+            s11 = q.fma(FloatVector.fromArray(F, b, r + 11 * bStride), s11);
+            s12 = q.fma(FloatVector.fromArray(F, b, r + 12 * bStride), s12);
+            s13 = q.fma(FloatVector.fromArray(F, b, r + 13 * bStride), s13);
+            s14 = q.fma(FloatVector.fromArray(F, b, r + 14 * bStride), s14);
+            s15 = q.fma(FloatVector.fromArray(F, b, r + 15 * bStride), s15);
+        }
+        s0.intoArray(lanes, 0);
+        s1.intoArray(lanes, L);
+        s2.intoArray(lanes, 2 * L);
+        s3.intoArray(lanes, 3 * L);
+        s4.intoArray(lanes, 4 * L);
+        s5.intoArray(lanes, 5 * L);
+        s6.intoArray(lanes, 6 * L);
+        s7.intoArray(lanes, 7 * L);
+        s8.intoArray(lanes, 8 * L);
+        s9.intoArray(lanes, 9 * L);
+        s10.intoArray(lanes, 10 * L);
+        s11.intoArray(lanes, 11 * L);
+        s12.intoArray(lanes, 12 * L);
+        s13.intoArray(lanes, 13 * L);
+        s14.intoArray(lanes, 14 * L);
+        s15.intoArray(lanes, 15 * L);
     }
 
     /**

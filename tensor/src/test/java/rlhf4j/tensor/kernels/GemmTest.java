@@ -169,11 +169,11 @@ class GemmTest {
                 for (int i = 0; i < x.length; i++) x[i] = (float) rng.nextGaussian();
                 for (int i = 0; i < b.length; i++) b[i] = (float) rng.nextGaussian();
                 float[] whole = new float[m * n], split = new float[m * n];
-                SmallGemm.dotsTransB(x, m, k, b, 0, k, whole, 0, n, 0, n, false);
+                SmallGemm.dotsTransB(x, 0, k, m, k, b, 0, k, whole, 0, n, 0, n, false);
                 // ranges starting off the 4-column grid put every column in a different group
-                SmallGemm.dotsTransB(x, m, k, b, 0, k, split, 0, n, 0, 1, false);
-                SmallGemm.dotsTransB(x, m, k, b, 0, k, split, 0, n, 1, 6, false);
-                SmallGemm.dotsTransB(x, m, k, b, 0, k, split, 0, n, 6, n, false);
+                SmallGemm.dotsTransB(x, 0, k, m, k, b, 0, k, split, 0, n, 0, 1, false);
+                SmallGemm.dotsTransB(x, 0, k, m, k, b, 0, k, split, 0, n, 1, 6, false);
+                SmallGemm.dotsTransB(x, 0, k, m, k, b, 0, k, split, 0, n, 6, n, false);
                 assertThat(split).as("m=%d k=%d", m, k).isEqualTo(whole);
                 for (int i = 0; i < m; i++) {
                     for (int j = 0; j < n; j++) {
