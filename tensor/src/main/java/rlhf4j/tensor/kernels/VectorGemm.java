@@ -18,7 +18,8 @@ import rlhf4j.tensor.Parallel;
  *
  * <p>Few rows (m ≤ {@value #SMALL_M}, or ≤ {@value #SMALL_M_TRANS_B} with B transposed: the decode
  * step's GEMV) take {@link SmallGemm}: no packing of B, dot products or row updates straight from
- * the operands.
+ * the operands. Nine to sixteen rows with B transposed (a batched decode step) take
+ * {@link LaneRowsGemm}, which puts the rows in a vector's lanes.
  */
 public final class VectorGemm implements MatmulBackend {
     // Block sizes; the system properties exist only for tuning on a new machine.
@@ -78,6 +79,10 @@ public final class VectorGemm implements MatmulBackend {
                       float[] b, int bOff, int ldb, int strideB,
                       float[] c, int cOff, int ldc, int strideC,
                       boolean accumulate) {
+        if (transB && batch == 1 && LaneRowsGemm.suits(m)) {
+            LaneRowsGemm.sgemm(transA, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+            return;
+        }
         if (m <= SMALL_M || (transB && m <= SMALL_M_TRANS_B)) {
             SmallGemm.sgemm(batch, transA, transB, m, n, k, a, aOff, lda, strideA, b, bOff, ldb, strideB,
                     c, cOff, ldc, strideC, accumulate);

@@ -159,6 +159,24 @@ class GemmTest {
     }
 
     @Test
+    void batchedDecodeShapesAreExactAndIndependentOfTheThreadCount() {
+        // 9..16 rows times a transposed weight: LaneRowsGemm (rows in lanes), column remainders included
+        Rng rng = new Rng(21);
+        for (int[] s : new int[][] {{16, 1000, 389}, {9, 77, 384}, {12, 517, 7}, {16, 23, 1}}) {
+            for (boolean ta : new boolean[] {false, true}) {
+                Problem pr = Problem.random(rng, ta, true, s[0], s[1], s[2], 1, false);
+                float[] one = pr.c().clone(), two = pr.c().clone();
+                Parallel.setThreads(1);
+                pr.runGemm(one, true);
+                Parallel.setThreads(2);
+                pr.runGemm(two, true);
+                assertThat(two).as("%s", pr).isEqualTo(one);
+                pr.verify(one, true);
+            }
+        }
+    }
+
+    @Test
     void fewRowTransposedBResultsDoNotDependOnTheColumnSplit() {
         // SmallGemm's 4x4 dot blocks and its single dot products must fold lanes identically
         Rng rng = new Rng(13);
