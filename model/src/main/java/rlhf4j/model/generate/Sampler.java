@@ -1,7 +1,11 @@
 package rlhf4j.model.generate;
 
 import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+import rlhf4j.tensor.LaneSums;
 import rlhf4j.tensor.Rng;
+import rlhf4j.tensor.VectorMath;
 
 /**
  * Draws token ids from rows of logits: greedy, or softmax(logits / T) restricted to the top k
@@ -9,9 +13,11 @@ import rlhf4j.tensor.Rng;
  * seeded {@link Rng}, so the same calls give the same tokens.
  */
 public final class Sampler {
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private final SamplingParams params;
     private final Rng rng;
-    private double[] probs = new double[0];
+    private float[] probs = new float[0];
+    private final float[] lanes = new float[F.length()];
     private long[] order = new long[0];
 
     public Sampler(SamplingParams params) {
@@ -23,22 +29,15 @@ public final class Sampler {
     public int sample(float[] logits, int offset, int vocab) {
         if (params.isGreedy()) return argmax(logits, offset, vocab);
         if (probs.length < vocab) {
-            probs = new double[vocab];
+            probs = new float[vocab];
             order = new long[vocab];
         }
-        float max = Float.NEGATIVE_INFINITY;
-        for (int i = 0; i < vocab; i++) max = Math.max(max, logits[offset + i]);
-        double invT = 1.0 / params.temperature(), total = 0;
-        for (int i = 0; i < vocab; i++) {
-            double p = Math.exp((logits[offset + i] - max) * invT); // unnormalised softmax(logits / T)
-            probs[i] = p;
-            total += p;
-        }
+        double total = unnormalisedSoftmax(logits, offset, vocab, (float) (1.0 / params.temperature()));
         boolean restrict = (params.topK() > 0 && params.topK() < vocab) || params.topP() < 1f;
         if (!restrict) return draw(vocab, total);
 
         // sort by probability, descending: key = (float bits of p, which order like p for p >= 0) then id
-        for (int i = 0; i < vocab; i++) order[i] = ((long) Float.floatToIntBits((float) probs[i]) << 32) | i;
+        for (int i = 0; i < vocab; i++) order[i] = ((long) Float.floatToIntBits(probs[i]) << 32) | i;
         Arrays.sort(order, 0, vocab);
         int kept = params.topK() > 0 ? Math.min(params.topK(), vocab) : vocab;
         double keptMass = 0;
@@ -61,6 +60,33 @@ public final class Sampler {
             if (u < 0) return id;
         }
         return idAt(vocab, kept - 1);
+    }
+
+    /**
+     * probs[i] = exp((logits[offset + i] − max) / T) for i < vocab, vectorized with {@link VectorMath#exp}
+     * (the same bits interpreted or compiled); returns their sum, added lane-wise then by the lane tree.
+     */
+    private double unnormalisedSoftmax(float[] logits, int offset, int vocab, float invT) {
+        int L = F.length(), i = 0, whole = vocab - vocab % L;
+        FloatVector mv = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+        for (; i < whole; i += L) mv = mv.max(FloatVector.fromArray(F, logits, offset + i));
+        mv.intoArray(lanes, 0);
+        float max = Float.NEGATIVE_INFINITY;
+        for (float x : lanes) max = Math.max(max, x);
+        for (; i < vocab; i++) max = Math.max(max, logits[offset + i]);
+        FloatVector sum = FloatVector.zero(F);
+        for (i = 0; i < whole; i += L) {
+            FloatVector p = VectorMath.exp(FloatVector.fromArray(F, logits, offset + i).sub(max).mul(invT));
+            p.intoArray(probs, i);
+            sum = sum.add(p);
+        }
+        sum.intoArray(lanes, 0);
+        double total = LaneSums.sum(lanes);
+        for (; i < vocab; i++) {
+            probs[i] = (float) Math.exp((logits[offset + i] - max) * invT);
+            total += probs[i];
+        }
+        return total;
     }
 
     /** The id of rank r (0 = most likely) in the sorted order. */
