@@ -4,7 +4,9 @@ import static rlhf4j.tensor.kernels.MicroKernel.L;
 import static rlhf4j.tensor.kernels.MicroKernel.S;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import rlhf4j.tensor.Parallel;
+import rlhf4j.tensor.kernels.VectorGemm.Scratch;
 
 /**
  * C = op(A)·Bᵀ for a batched decode step: a handful of rows of A (more than half a vector's lanes,
@@ -32,11 +34,18 @@ final class LaneRowsGemm {
 
     static void sgemm(boolean transA, int m, int n, int k, float[] a, int aOff, int lda,
                       float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate) {
-        // op(A) transposed once by the calling thread; the tasks only read it
-        float[] at = VectorGemm.scratch().rows(k * L);
-        java.util.Arrays.fill(at, 0, k * L, 0f);
-        for (int i = 0; i < m; i++) {
-            for (int p = 0; p < k; p++) at[p * L + i] = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
+        // op(A) transposed once by the calling thread, a vector per k step; the tasks only read it
+        Scratch s = VectorGemm.scratch();
+        float[] at = s.rows(k * L);
+        VectorMask<Float> rows = S.indexInRange(0, m);
+        if (transA) {
+            // op(A)(i, p) = a[p·lda + i]: m consecutive floats
+            for (int p = 0; p < k; p++) FloatVector.fromArray(S, a, aOff + p * lda, rows).intoArray(at, p * L);
+        } else {
+            // op(A)(i, p) = a[i·lda + p]: one gather down the m rows
+            int[] map = s.map;
+            for (int i = 0; i < L; i++) map[i] = i < m ? i * lda : 0;
+            for (int p = 0; p < k; p++) FloatVector.fromArray(S, a, aOff + p, map, 0, rows).intoArray(at, p * L);
         }
         int blocks = (n + JB - 1) / JB;
         int chunks = (int) Math.max(1, Math.min(Math.min((long) m * n * k / WORK_PER_TASK, blocks), 4L * Parallel.threads()));

@@ -16,8 +16,11 @@ final class Vec {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int L = S.length();
 
-    /** Below about this many elements threading costs more than it saves. */
-    static final int PARALLEL_MIN = 32 * 1024;
+    /**
+     * Below about this many elements threading costs more than it saves (a split costs a few µs
+     * with the pool's spinning workers; a few thousand elements take several).
+     */
+    static final int PARALLEL_MIN = 8 * 1024;
 
     /** False: every kernel of this package takes its scalar reference path (tests only). */
     static volatile boolean enabled = true;
