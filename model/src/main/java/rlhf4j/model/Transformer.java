@@ -323,6 +323,14 @@ public final class Transformer {
     }
 
     /**
+     * {@link #forwardCached}'s logits as a plain array, row b's V values from b·V: for callers that
+     * only sample from them (the server's decode loop), so they need no tensor type.
+     */
+    public float[] forwardCachedLogits(int[] ids, int batch, int newTokens, KvCache cache) {
+        return forwardCached(ids, batch, newTokens, cache).data();
+    }
+
+    /**
      * Incremental forward without a tape: ids [B·n] are the next n tokens of each row (a prefill
      * when n > 1, a decode step when n = 1), at positions continuing from the cache's length. Their
      * keys and values are appended to the cache. Returns the logits [B, V] of each row's last new

@@ -9,7 +9,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import rlhf4j.model.KvCache;
 import rlhf4j.model.Transformer;
 import rlhf4j.model.generate.Sampler;
-import rlhf4j.tensor.Tensor;
 import rlhf4j.tokenizer.Tokenizer;
 
 /**
@@ -184,7 +183,7 @@ public final class DecodeScheduler implements AutoCloseable {
             System.arraycopy(p, 0, ids, b * longest + padding[b], p.length);
         }
         cache.setLeftPadding(padding);
-        Tensor logits = model.forwardCached(ids, batch, longest, cache);
+        float[] logits = model.forwardCachedLogits(ids, batch, longest, cache);
 
         int vocab = model.config().vocabSize();
         int[] next = new int[batch];
@@ -196,7 +195,7 @@ public final class DecodeScheduler implements AutoCloseable {
                 if (row.done) continue;
                 if (row.job.cancelled()) { finish(row, GenerationJob.Finish.CANCELLED); continue; }
                 if (row.job.expired(now)) { finish(row, GenerationJob.Finish.TIMEOUT); continue; }
-                int token = row.sampler.sample(logits.data(), b * vocab, vocab);
+                int token = row.sampler.sample(logits, b * vocab, vocab);
                 next[b] = token;
                 if (stopToken[token]) { finish(row, GenerationJob.Finish.STOP); continue; }
                 row.produced++;
@@ -209,7 +208,7 @@ public final class DecodeScheduler implements AutoCloseable {
             }
             if (live == 0) break;
             // finished rows keep feeding their last token; their logits are ignored
-            logits = model.forwardCached(next, batch, 1, cache);
+            logits = model.forwardCachedLogits(next, batch, 1, cache);
         }
         for (Row row : rows) if (!row.done) finish(row, GenerationJob.Finish.LENGTH);
     }
