@@ -25,6 +25,8 @@ public final class Attention {
 
     /** Tiles with fewer query rows than this score by direct dot products (decode) instead of a transposed block. */
     private static final int DIRECT_ROWS = 4;
+    /** Keys per group in {@link #forwardFewQueries}: one {@link rlhf4j.tensor.LaneSums#sum16} of scores. */
+    private static final int GROUP = 16;
 
     /** Sizes and mask of one call. Position of query t is {@code keyLength − T + t}. */
     private record Geometry(int batch, int queries, int capacity, int queryHeads, int kvHeads, int headDim,
@@ -75,6 +77,11 @@ public final class Attention {
             }
             if (delta.length < deltas) delta = new float[deltas];
         }
+
+        /** Room in s for a block of scores of {@code rows} rows at once. */
+        void fitScores(int rows) {
+            if (s.length < rows * BK) s = new float[rows * BK];
+        }
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -93,7 +100,9 @@ public final class Attention {
                 : g.queryHeads;
         Parallel.forEach(g.batch * chunks, task -> {
             int b = task / chunks, c = task % chunks;
-            forwardHeads(g, qs, ks, vs, os, ls, b, g.queryHeads * c / chunks, g.queryHeads * (c + 1) / chunks, SCRATCH.get());
+            int h0 = g.queryHeads * c / chunks, h1 = g.queryHeads * (c + 1) / chunks;
+            if (g.queries < DIRECT_ROWS) forwardFewQueries(g, qs, ks, vs, os, ls, b, h0, h1, SCRATCH.get());
+            else forwardHeads(g, qs, ks, vs, os, ls, b, h0, h1, SCRATCH.get());
         });
         if (out.requiresGrad()) {
             Tape.push(() -> {
@@ -134,34 +143,84 @@ public final class Attention {
                     if (keys <= 0) continue;
                     int qOff = g.query(b, t0, h);
                     // s [rows, BK] = q_tile · k_blockᵀ
-                    if (rows < DIRECT_ROWS) {
-                        AttentionKernels.scoresDirect(q, qOff, qStride, rows, k, blockOff, kStride, keys, hd, s, sc.lanes);
-                    } else {
-                        if (transposedHead != kvh) AttentionKernels.transposeBlock(k, blockOff, kStride, blockKeys, hd, sc.kt);
-                        transposedHead = kvh;
-                        AttentionKernels.scoresTransposed(q, qOff, qStride, rows, sc.kt, hd, s);
-                    }
+                    if (transposedHead != kvh) AttentionKernels.transposeBlock(k, blockOff, kStride, blockKeys, hd, sc.kt);
+                    transposedHead = kvh;
+                    AttentionKernels.scoresTransposed(q, qOff, qStride, rows, sc.kt, hd, s);
                     for (int i = 0; i < rows; i++) {
-                        int position = firstPosition + i, off = i * BK, r = state + t0 + i;
-                        int visible = g.visible(b, position, j0, keys);
-                        float blockMax = AttentionKernels.scaleAndMask(s, off, visible, g.scale);
-                        if (g.segments != null && visible > 0) blockMax = hideOtherSegments(g, s, off, visible, b, position, j0);
-                        if (blockMax == Float.NEGATIVE_INFINITY) {
-                            Arrays.fill(s, off, off + BK, 0f);
-                            continue;
-                        }
-                        // online softmax: rescale what was accumulated under the old max
-                        float newMax = Math.max(m[r], blockMax);
-                        float correction = (float) Math.exp(m[r] - newMax);
-                        l[r] = l[r] * correction + AttentionKernels.expShifted(s, off, newMax);
-                        m[r] = newMax;
-                        if (correction != 1f) AttentionKernels.scaleRow(acc, r * hd, hd, correction);
+                        softmaxStep(g, s, i * BK, state + t0 + i, b, firstPosition + i, j0, keys, m, l, acc, hd);
                     }
                     // acc [rows, hd] += p [rows, keys] · v_block [keys, hd]
                     AttentionKernels.accumulateProduct(1f, s, 0, BK, 1, rows, keys, v, blockOff, kStride, acc, (state + t0) * hd, hd, hd);
                 }
             }
         }
+        finishRows(g, out, lse, b, h0, n, m, l, acc);
+    }
+
+    /**
+     * Decode shapes (fewer than {@value #DIRECT_ROWS} queries per head): the same online softmax as
+     * {@link #forwardHeads}, but within each key block the heads are the inner loop of every group of
+     * sixteen keys, for the scores and for p·v alike. A key row holds every head, so the cache is read
+     * in address order, a few kilobytes at a time, instead of one head's slice of each row per pass.
+     */
+    private static void forwardFewQueries(Geometry g, float[] q, float[] k, float[] v, float[] out, float[] lse,
+                                          int b, int h0, int h1, Scratch sc) {
+        int hd = g.headDim, T = g.queries, n = (h1 - h0) * T;
+        sc.fit(hd, n, 0);
+        sc.fitScores(n);
+        int qStride = g.queryHeads * hd, kStride = g.kvHeads * hd;
+        float[] s = sc.s, acc = sc.acc, m = sc.rowMax, l = sc.rowSum;
+        Arrays.fill(m, 0, n, Float.NEGATIVE_INFINITY);
+        Arrays.fill(l, 0, n, 0f);
+        Arrays.fill(acc, 0, n * hd, 0f);
+        for (int j0 = 0; j0 < g.keyLength; j0 += BK) {
+            // the last query sits at the last key, so causality hides no key of the block from all rows
+            int keys = Math.min(BK, g.keyLength - j0);
+            for (int c = 0; c < keys; c += GROUP) {
+                int group = Math.min(GROUP, keys - c);
+                for (int h = h0; h < h1; h++) {
+                    AttentionKernels.scoresDirect(q, g.query(b, 0, h), qStride, T, k, g.key(b, j0 + c, h / g.group()), kStride,
+                            group, hd, s, (h - h0) * T * BK + c, sc.lanes);
+                }
+            }
+            for (int r = 0; r < n; r++) softmaxStep(g, s, r * BK, r, b, g.keyLength - T + r % T, j0, keys, m, l, acc, hd);
+            for (int c = 0; c < keys; c += GROUP) {
+                int group = Math.min(GROUP, keys - c);
+                for (int h = h0; h < h1; h++) {
+                    int state = (h - h0) * T;
+                    AttentionKernels.accumulateProduct(1f, s, state * BK + c, BK, 1, T, group, v, g.key(b, j0 + c, h / g.group()),
+                            kStride, acc, state * hd, hd, hd);
+                }
+            }
+        }
+        finishRows(g, out, lse, b, h0, n, m, l, acc);
+    }
+
+    /**
+     * One key block's online-softmax step for state row r (query at {@code position}): scales and
+     * masks its scores s[off, off + BK) of which the first {@code keys} were computed, turns them into
+     * exp(score − new max) (zeros when nothing is visible) and rescales what the row accumulated.
+     */
+    private static void softmaxStep(Geometry g, float[] s, int off, int r, int b, int position, int j0, int keys,
+                                    float[] m, float[] l, float[] acc, int hd) {
+        int visible = g.visible(b, position, j0, keys);
+        float blockMax = AttentionKernels.scaleAndMask(s, off, visible, g.scale);
+        if (g.segments != null && visible > 0) blockMax = hideOtherSegments(g, s, off, visible, b, position, j0);
+        if (blockMax == Float.NEGATIVE_INFINITY) {
+            Arrays.fill(s, off, off + BK, 0f);
+            return;
+        }
+        // online softmax: rescale what was accumulated under the old max
+        float newMax = Math.max(m[r], blockMax);
+        float correction = (float) Math.exp(m[r] - newMax);
+        l[r] = l[r] * correction + AttentionKernels.expShifted(s, off, newMax);
+        m[r] = newMax;
+        if (correction != 1f) AttentionKernels.scaleRow(acc, r * hd, hd, correction);
+    }
+
+    // out (and lse) of the n state rows of heads from h0: acc / l, or zero for rows that saw no key.
+    private static void finishRows(Geometry g, float[] out, float[] lse, int b, int h0, int n, float[] m, float[] l, float[] acc) {
+        int hd = g.headDim, T = g.queries;
         for (int r = 0; r < n; r++) {
             int h = h0 + r / T, t = r % T;
             int o = g.query(b, t, h), row = (b * T + t) * g.queryHeads + h;

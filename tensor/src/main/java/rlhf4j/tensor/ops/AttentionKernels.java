@@ -161,7 +161,7 @@ final class AttentionKernels {
     }
 
     /**
-     * s[i·BK + c] = a_i · b_c for i < rows, c < keys, by direct dot products: for tiles of one or two
+     * s[sOff + i·BK + c] = a_i · b_c for i < rows, c < keys, by direct dot products: for tiles of one or two
      * rows (a decode step) where transposing the block would cost as much as the scores. With 16
      * lanes and a head a whole number of vectors wide, sixteen keys at a time: one accumulator each
      * over the head dimension, their lanes summed together by {@link LaneSums#sum16} (summing each
@@ -169,25 +169,25 @@ final class AttentionKernels {
      * same tree, so a score does not depend on where its key falls. {@code lanes}: 16·L floats.
      */
     static void scoresDirect(float[] a, int aOff, int aStride, int rows, float[] b, int bOff, int bStride, int keys,
-                             int hd, float[] s, float[] lanes) {
+                             int hd, float[] s, int sOff, float[] lanes) {
         if (!LaneSums.BATCHED || hd % L != 0) {
             for (int i = 0; i < rows; i++) {
-                for (int c = 0; c < keys; c++) s[i * BK + c] = RowKernels.dot(a, aOff + i * aStride, b, bOff + c * bStride, hd);
+                for (int c = 0; c < keys; c++) s[sOff + i * BK + c] = RowKernels.dot(a, aOff + i * aStride, b, bOff + c * bStride, hd);
             }
             return;
         }
         for (int i = 0; i < rows; i++) {
-            int qi = aOff + i * aStride, c = 0;
+            int qi = aOff + i * aStride, si = sOff + i * BK, c = 0;
             for (; c + 16 <= keys; c += 16) {
                 dots16(a, qi, b, bOff + c * bStride, bStride, hd, lanes);
-                LaneSums.sum16(lanes, 0, s, i * BK + c);
+                LaneSums.sum16(lanes, 0, s, si + c);
             }
             for (; c < keys; c++) {
                 FloatVector acc = FloatVector.zero(F);
                 int kj = bOff + c * bStride;
                 for (int d = 0; d < hd; d += L) acc = FloatVector.fromArray(F, a, qi + d).fma(FloatVector.fromArray(F, b, kj + d), acc);
                 acc.intoArray(lanes, 0);
-                s[i * BK + c] = LaneSums.sum(lanes);
+                s[si + c] = LaneSums.sum(lanes);
             }
         }
     }
