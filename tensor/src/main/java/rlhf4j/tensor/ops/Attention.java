@@ -213,7 +213,7 @@ public final class Attention {
         // online softmax: rescale what was accumulated under the old max
         float newMax = Math.max(m[r], blockMax);
         float correction = (float) Math.exp(m[r] - newMax);
-        l[r] = l[r] * correction + AttentionKernels.expShifted(s, off, newMax);
+        l[r] = l[r] * correction + AttentionKernels.expShifted(s, off, newMax, visible);
         m[r] = newMax;
         if (correction != 1f) AttentionKernels.scaleRow(acc, r * hd, hd, correction);
     }

@@ -428,14 +428,20 @@ final class AttentionKernels {
         return mx.reduceLanes(VectorOperators.MAX);
     }
 
-    /** s ← exp(s − shift) over the row of BK; returns the sum. −∞ becomes 0. */
-    static float expShifted(float[] s, int off, float shift) {
+    /**
+     * s ← exp(s − shift) over the row of BK; returns the sum. −∞ becomes 0. Entries from
+     * {@code visible} on are all −∞ (masked), so whole vectors past it are just zeroed: the same
+     * result without the exponentials (on the causal diagonal, half the block).
+     */
+    static float expShifted(float[] s, int off, float shift, int visible) {
         FloatVector sv = FloatVector.broadcast(F, shift), sum = FloatVector.zero(F);
-        for (int c = 0; c < BK; c += L) {
+        int c = 0;
+        for (; c < visible; c += L) {
             FloatVector p = VectorMath.exp(FloatVector.fromArray(F, s, off + c).sub(sv));
             p.intoArray(s, off + c);
             sum = sum.add(p);
         }
+        if (c < BK) java.util.Arrays.fill(s, off + c, off + BK, 0f);
         return VectorMath.sum(sum);
     }
 
