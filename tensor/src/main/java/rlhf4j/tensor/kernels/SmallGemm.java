@@ -20,8 +20,11 @@ import rlhf4j.tensor.Parallel;
  * not depend on the column split.
  */
 final class SmallGemm {
-    private static final int COLS_PER_TASK_MIN = 64;
-    private static final long WORK_PER_TASK = 1L << 16;
+    // Small tasks, several per thread: a decode step is bound by reading B, whose speed varies from
+    // task to task, so the threads finish together only if the last tasks are short (a split costs
+    // a few µs with the pool's spinning workers).
+    private static final int COLS_PER_TASK_MIN = 16;
+    private static final long WORK_PER_TASK = 1L << 14;
 
     private SmallGemm() {
     }
@@ -32,7 +35,7 @@ final class SmallGemm {
                       float[] c, int cOff, int ldc, int strideC,
                       boolean accumulate) {
         long work = (long) m * n * k;
-        int chunks = (int) Math.max(1, Math.min(Math.min(work / WORK_PER_TASK, n / COLS_PER_TASK_MIN), 4L * Parallel.threads()));
+        int chunks = (int) Math.max(1, Math.min(Math.min(work / WORK_PER_TASK, n / COLS_PER_TASK_MIN), 8L * Parallel.threads()));
         Parallel.forEach(batch * chunks, task -> {
             int t = task / chunks, q = task % chunks;
             int j0 = (int) ((long) n * q / chunks), j1 = (int) ((long) n * (q + 1) / chunks);
