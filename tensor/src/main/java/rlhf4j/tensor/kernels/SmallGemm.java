@@ -38,7 +38,10 @@ final class SmallGemm {
         int chunks = (int) Math.max(1, Math.min(Math.min(work / WORK_PER_TASK, n / COLS_PER_TASK_MIN), 8L * Parallel.threads()));
         Parallel.forEach(batch * chunks, task -> {
             int t = task / chunks, q = task % chunks;
-            int j0 = (int) ((long) n * q / chunks), j1 = (int) ((long) n * (q + 1) / chunks);
+            // column ranges on the 4-column grid of the dot-product blocks (a ragged edge would fall
+            // back to single dot products in every task)
+            int quads = (n + 3) / 4;
+            int j0 = (int) ((long) quads * q / chunks) * 4, j1 = Math.min(n, (int) ((long) quads * (q + 1) / chunks) * 4);
             // op(A_t) rows: read in place when A is stored [m, k]; a transposed A is copied to rows[i*k + p]
             float[] x = a;
             int xo = aOff + t * strideA, ldx = lda;
