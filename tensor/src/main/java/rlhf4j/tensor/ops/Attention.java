@@ -78,6 +78,14 @@ public final class Attention {
             if (delta.length < deltas) delta = new float[deltas];
         }
 
+        /** Sized for n forward rows, their online-softmax state empty: max −∞, sum 0, accumulator 0. */
+        void startRows(int hd, int n) {
+            fit(hd, n, 0);
+            Arrays.fill(rowMax, 0, n, Float.NEGATIVE_INFINITY);
+            Arrays.fill(rowSum, 0, n, 0f);
+            Arrays.fill(acc, 0, n * hd, 0f);
+        }
+
         /** Room in s for a block of scores of {@code rows} rows at once. */
         void fitScores(int rows) {
             if (s.length < rows * BK) s = new float[rows * BK];
@@ -126,12 +134,9 @@ public final class Attention {
     private static void forwardHeads(Geometry g, float[] q, float[] k, float[] v, float[] out, float[] lse,
                                      int b, int h0, int h1, Scratch sc) {
         int hd = g.headDim, T = g.queries, n = (h1 - h0) * T;
-        sc.fit(hd, n, 0);
+        sc.startRows(hd, n);
         int qStride = g.queryHeads * hd, kStride = g.kvHeads * hd;
         float[] s = sc.s, acc = sc.acc, m = sc.rowMax, l = sc.rowSum;
-        Arrays.fill(m, 0, n, Float.NEGATIVE_INFINITY);
-        Arrays.fill(l, 0, n, 0f);
-        Arrays.fill(acc, 0, n * hd, 0f);
         for (int j0 = 0; j0 < g.keyLength; j0 += BK) {
             int blockKeys = Math.min(BK, g.keyLength - j0), transposedHead = -1;
             for (int h = h0; h < h1; h++) {
@@ -166,13 +171,10 @@ public final class Attention {
     private static void forwardFewQueries(Geometry g, float[] q, float[] k, float[] v, float[] out, float[] lse,
                                           int b, int h0, int h1, Scratch sc) {
         int hd = g.headDim, T = g.queries, n = (h1 - h0) * T;
-        sc.fit(hd, n, 0);
+        sc.startRows(hd, n);
         sc.fitScores(n);
         int qStride = g.queryHeads * hd, kStride = g.kvHeads * hd;
         float[] s = sc.s, acc = sc.acc, m = sc.rowMax, l = sc.rowSum;
-        Arrays.fill(m, 0, n, Float.NEGATIVE_INFINITY);
-        Arrays.fill(l, 0, n, 0f);
-        Arrays.fill(acc, 0, n * hd, 0f);
         for (int j0 = 0; j0 < g.keyLength; j0 += BK) {
             // the last query sits at the last key, so causality hides no key of the block from all rows
             int keys = Math.min(BK, g.keyLength - j0);
