@@ -115,26 +115,40 @@ class AttentionTest {
 
     @Test
     void incrementalDecodeWithACacheEqualsFullCausalForward() {
-        // B = 1 splits the heads of a decode step over tasks; B = 2 keeps them in one task per row
-        assertDecodeMatchesFullForward(1);
-        assertDecodeMatchesFullForward(2);
+        // B = 1 splits the heads of a decode step over tasks; B = 2 keeps them in one task per row.
+        // A head of 32 takes the sixteen-key score blocks, one of 24 the single dot products.
+        assertDecodeMatchesFullForward(1, 32);
+        assertDecodeMatchesFullForward(2, 32);
+        assertDecodeMatchesFullForward(2, 24);
     }
 
-    private static void assertDecodeMatchesFullForward(int b) {
-        int n = 70, capacity = 96, hq = 4, hkv = 2, hd = 32;
+    @Test
+    void aFewQueriesAtATimeEqualTheFullCausalForward() {
+        // 3 new positions per call: below the direct-rows limit, each row sees a different prefix
+        assertChunkedMatchesFullForward(2, 32, 3);
+    }
+
+    private static void assertDecodeMatchesFullForward(int b, int hd) {
+        assertChunkedMatchesFullForward(b, hd, 1);
+    }
+
+    // Feeds the queries `chunk` positions per call against the whole cache and compares every row.
+    private static void assertChunkedMatchesFullForward(int b, int hd, int chunk) {
+        int n = 70, capacity = 96, hq = 4, hkv = 2;
         Tensor q = random("q", 5, b, n, hq, hd);
         Tensor k = random("k", 6, b, capacity, hkv, hd), v = random("v", 7, b, capacity, hkv, hd);
         float[] full = Ops.attention(q, k, v, AttentionMask.causal(n)).data();
-        float[] step = new float[b * hq * hd];
-        for (int pos = 0; pos < n; pos++) {
-            // q at one position: [B, 1, Hq, hd]
+        for (int pos = 0; pos < n; pos += chunk) {
+            int t = Math.min(chunk, n - pos);
+            float[] step = new float[b * t * hq * hd];
+            // q at positions [pos, pos + t): [B, t, Hq, hd]
             for (int bi = 0; bi < b; bi++) {
-                System.arraycopy(q.data(), ((bi * n + pos) * hq) * hd, step, bi * hq * hd, hq * hd);
+                System.arraycopy(q.data(), ((bi * n + pos) * hq) * hd, step, bi * t * hq * hd, t * hq * hd);
             }
-            float[] got = Ops.attention(Tensor.of(step, b, 1, hq, hd), k, v, AttentionMask.causal(pos + 1)).data();
+            float[] got = Ops.attention(Tensor.of(step, b, t, hq, hd), k, v, AttentionMask.causal(pos + t)).data();
             for (int bi = 0; bi < b; bi++) {
-                for (int i = 0; i < hq * hd; i++) {
-                    assertThat(Math.abs(got[bi * hq * hd + i] - full[((bi * n + pos) * hq) * hd + i]))
+                for (int i = 0; i < t * hq * hd; i++) {
+                    assertThat(Math.abs(got[bi * t * hq * hd + i] - full[((bi * n + pos) * hq) * hd + i]))
                             .as("position %d batch %d element %d", pos, bi, i).isLessThan(1e-5f);
                 }
             }
