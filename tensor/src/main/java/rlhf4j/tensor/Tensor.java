@@ -160,16 +160,17 @@ public final class Tensor {
      * intermediates come from the recording tape's pool.
      */
     public float[] grad() {
-        if (storage.grad == null) {
-            Tape tape = Tape.active();
-            if (storage.persistent || tape == null) {
-                storage.grad = new float[size];
-            } else {
-                storage.grad = tape.take(size);
-                clear(storage.grad);
-            }
-        }
+        if (storage.grad == null && allocateGrad()) clear(storage.grad);
         return storage.grad;
+    }
+
+    // A new gradient buffer: an intermediate's comes from the recording tape's pool with old contents
+    // (returns true), anything else is a fresh zeroed array (false).
+    private boolean allocateGrad() {
+        Tape tape = Tape.active();
+        boolean pooled = !storage.persistent && tape != null;
+        storage.grad = pooled ? tape.take(size) : new float[size];
+        return pooled;
     }
 
     /** Below this many floats one thread clears a buffer; above, the pool splits it. */
@@ -194,10 +195,7 @@ public final class Tensor {
      * the caller must add into it, as with {@link #grad()}.
      */
     public float[] gradToOverwrite() {
-        if (storage.grad == null) {
-            Tape tape = Tape.active();
-            storage.grad = storage.persistent || tape == null ? new float[size] : tape.take(size);
-        }
+        if (storage.grad == null) allocateGrad();
         return storage.grad;
     }
 

@@ -2,6 +2,7 @@ package rlhf4j.model.generate;
 
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import rlhf4j.tensor.LaneSums;
 import rlhf4j.tensor.Rng;
@@ -70,9 +71,7 @@ public final class Sampler {
         int L = F.length(), i = 0, whole = vocab - vocab % L;
         FloatVector mv = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
         for (; i < whole; i += L) mv = mv.max(FloatVector.fromArray(F, logits, offset + i));
-        mv.intoArray(lanes, 0);
-        float max = Float.NEGATIVE_INFINITY;
-        for (float x : lanes) max = Math.max(max, x);
+        float max = mv.reduceLanes(VectorOperators.MAX); // a max is the same in any order
         for (; i < vocab; i++) max = Math.max(max, logits[offset + i]);
         FloatVector sum = FloatVector.zero(F);
         for (i = 0; i < whole; i += L) {

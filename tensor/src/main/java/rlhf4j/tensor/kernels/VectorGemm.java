@@ -29,7 +29,8 @@ public final class VectorGemm implements MatmulBackend {
     static final int SMALL_M = 4;
     /**
      * With B transposed (a Linear weight [n, k]) SmallGemm's dot-product blocks beat packing all of B
-     * up to this many rows (batched decode steps).
+     * up to this many rows (batched decode steps; a single matrix of 9-16 rows goes to LaneRowsGemm
+     * first).
      */
     static final int SMALL_M_TRANS_B = 16;
     /** Below this many multiply-adds a single task does the whole job (forking costs more). */
