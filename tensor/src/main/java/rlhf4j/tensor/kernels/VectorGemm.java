@@ -48,16 +48,6 @@ public final class VectorGemm implements MatmulBackend {
         /** SmallGemm's 4×4 block of dot-product accumulators on their way to the lane tree. */
         final float[] acc = new float[16 * MicroKernel.L];
         float[] rows = new float[0];
-        private final float[][] panels = new float[2][];
-
-        /**
-         * One of two B panels that row tasks on every thread share while the next k block is packed
-         * into the other (allocated on first use).
-         */
-        float[] panel(int which) {
-            if (panels[which] == null) panels[which] = new float[NC * KC];
-            return panels[which];
-        }
 
         float[] rows(int n) {
             if (rows.length < n) rows = new float[n];
@@ -93,19 +83,24 @@ public final class VectorGemm implements MatmulBackend {
         int rowStrips = (m + MR - 1) / MR, colStrips = (n + NR - 1) / NR;
         int colBlocks = (colStrips + NC / NR - 1) / (NC / NR), rowBlocks = 1;
         long work = (long) batch * m * n * k;
-        int target = work < SERIAL_WORK ? 1 : 2 * Parallel.threads();
-        while ((long) batch * rowBlocks * colBlocks < target) {
-            int rowsPer = ceilDiv(rowStrips, rowBlocks) * MR, colsPer = ceilDiv(colStrips, colBlocks) * NR;
-            if (rowsPer >= colsPer && rowBlocks < rowStrips) rowBlocks++;
-            else if (colBlocks < colStrips) colBlocks++;
-            else if (rowBlocks < rowStrips) rowBlocks++;
-            else break;
+        if (batch == 1 && colBlocks == 1) {
+            // All columns fit one panel: one row block per thread, each packing its own copy of B.
+            // Measured against row tasks that shared one B panel (packed by both threads, a
+            // fork/join per k block): 6-10% faster on the training step's n <= 1024 shapes and on
+            // 1024^3, in one process, alternating. Packing B twice costs less than the per-block
+            // joins plus reading half of each panel out of the other core's cache.
+            if (work >= SERIAL_WORK) rowBlocks = Math.min(rowStrips, Parallel.threads());
+        } else {
+            int target = work < SERIAL_WORK ? 1 : 2 * Parallel.threads();
+            while ((long) batch * rowBlocks * colBlocks < target) {
+                int rowsPer = ceilDiv(rowStrips, rowBlocks) * MR, colsPer = ceilDiv(colStrips, colBlocks) * NR;
+                if (rowsPer >= colsPer && rowBlocks < rowStrips) rowBlocks++;
+                else if (colBlocks < colStrips) colBlocks++;
+                else if (rowBlocks < rowStrips) rowBlocks++;
+                else break;
+            }
         }
         int rb = rowBlocks, cb = colBlocks, perBatch = rb * cb;
-        if (batch == 1 && cb == 1 && rb > 1) {
-            sharedPanel(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, rowStrips, rb);
-            return;
-        }
         Parallel.forEach(batch * perBatch, task -> {
             int t = task / perBatch, r = (task % perBatch) / cb, q = task % cb;
             int i0 = (int) ((long) rowStrips * r / rb) * MR, i1 = Math.min(m, (int) ((long) rowStrips * (r + 1) / rb) * MR);
@@ -113,46 +108,6 @@ public final class VectorGemm implements MatmulBackend {
             block(transA, transB, k, a, aOff + t * strideA, lda, b, bOff + t * strideB, ldb,
                     c, cOff + t * strideC, ldc, accumulate, i0, i1, j0, j1);
         });
-    }
-
-    // All of C's columns fit one panel (n <= NC) and only rows are split: every row task would pack
-    // the same B panel, so it is packed once per k block and the row tasks share it read-only
-    // (measured: re-packing was ~6% of a training step, 4 tasks x the weight). The packing itself is
-    // split into column chunks that run as extra tasks of the previous k block's split, into the
-    // other of two panels: no thread waits while one packs (packing on the caller alone left the
-    // other core idle for ~5% of a 1024^3 multiply), and there is one fork/join per k block.
-    // Same k blocking and tile sums as block(), so results are bit-identical to it.
-    private static void sharedPanel(boolean transA, boolean transB, int m, int n, int k,
-                                    float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                                    float[] c, int cOff, int ldc, boolean accumulate, int rowStrips, int rb) {
-        Scratch own = SCRATCH.get();
-        float[][] panels = {own.panel(0), own.panel(1)};
-        int colStrips = ceilDiv(n, NR), packTasks = Math.min(colStrips, 2 * Parallel.threads());
-        int blocks = ceilDiv(k, KC);
-        for (int kb = -1; kb < blocks; kb++) {
-            int pc = kb * KC, kc = Math.min(KC, k - pc), next = kb + 1;
-            boolean add = accumulate || pc > 0, packNext = next < blocks;
-            float[] bp = kb >= 0 ? panels[kb & 1] : null, np = panels[next & 1];
-            int computeTasks = kb >= 0 ? rb : 0;
-            Parallel.forEach(computeTasks + (packNext ? packTasks : 0), task -> {
-                Scratch s = SCRATCH.get();
-                if (task < computeTasks) {
-                    int r = task;
-                    int i0 = (int) ((long) rowStrips * r / rb) * MR, i1 = Math.min(m, (int) ((long) rowStrips * (r + 1) / rb) * MR);
-                    for (int ic = i0; ic < i1; ic += MC) {
-                        int mc = Math.min(MC, i1 - ic);
-                        Packing.packA(a, aOff, lda, transA, ic, mc, pc, kc, s.a, s.map);
-                        tiles(s.a, bp, s.tile, mc, n, kc, c, cOff + ic * ldc, ldc, add);
-                    }
-                } else {
-                    // columns [s0·NR, s1·NR) of the next k block's panel
-                    int q = task - computeTasks, p1 = next * KC, kc1 = Math.min(KC, k - p1);
-                    int s0 = (int) ((long) colStrips * q / packTasks), s1 = (int) ((long) colStrips * (q + 1) / packTasks);
-                    int j0 = s0 * NR, j1 = Math.min(n, s1 * NR);
-                    if (j1 > j0) Packing.packB(b, bOff, ldb, transB, p1, kc1, j0, j1 - j0, np, s0 * kc1 * NR, s.map);
-                }
-            });
-        }
     }
 
     // C[i0:i1, j0:j1] of one batch entry; j1 - j0 <= NC.
