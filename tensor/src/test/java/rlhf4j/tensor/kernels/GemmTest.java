@@ -159,6 +159,25 @@ class GemmTest {
     }
 
     @Test
+    void singleMatricesWithOnePanelOfColumnsAreExactAndIndependentOfTheThreadCount() {
+        // n <= NC: row slabs over a B each thread packs whole ({301, 517, 389}, slabs of 48 rows on
+        // 2 threads), or a B too large to keep whole ({20, 1000, 4200}: one row block per thread)
+        Rng rng = new Rng(13);
+        for (int[] s : new int[][] {{301, 517, 389}, {150, 64, 700}, {20, 1000, 4200}}) {
+            for (int trans = 0; trans < 4; trans++) {
+                Problem pr = Problem.random(rng, (trans & 1) != 0, (trans & 2) != 0, s[0], s[1], s[2], 1, false);
+                float[] one = pr.c().clone(), two = pr.c().clone();
+                Parallel.setThreads(1);
+                pr.runGemm(one, trans % 2 == 0);
+                Parallel.setThreads(2);
+                pr.runGemm(two, trans % 2 == 0);
+                pr.verify(one, trans % 2 == 0);
+                assertThat(two).as("%s", pr).isEqualTo(one);
+            }
+        }
+    }
+
+    @Test
     void batchedDecodeShapesAreExactAndIndependentOfTheThreadCount() {
         // 9..16 rows times a transposed weight: LaneRowsGemm (rows in lanes), column remainders included
         Rng rng = new Rng(21);
