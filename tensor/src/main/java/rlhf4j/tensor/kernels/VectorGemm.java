@@ -15,7 +15,10 @@ import rlhf4j.tensor.Parallel;
  * and runs the {@link MicroKernel} over all tiles, row strip by row strip. Every element's value
  * depends only on the fixed k blocking, never on the task grid, so any thread count gives
  * bit-identical results. Sizes: the packed B panel (KC×NC, 1 MiB) stays in a core's 2 MiB L2 while
- * each packed A strip (MR×KC, 12 KiB) sits in L1.
+ * each packed A strip (MR×KC, 12 KiB) sits in L1. A single matrix whose columns fit one panel splits
+ * only its rows: into slabs that free threads claim, each thread packing a small B whole for itself
+ * ({@code rowSlabs}), or into row tasks that share each packed panel of a large B
+ * ({@code sharedPanel}).
  *
  * <p>Few rows (m ≤ {@value #SMALL_M}, or ≤ {@value #SMALL_M_TRANS_B} with B transposed: the decode
  * step's GEMV) take {@link SmallGemm}: no packing of B, dot products or row updates straight from
@@ -38,10 +41,10 @@ public final class VectorGemm implements MatmulBackend {
     private static final long SERIAL_WORK = 1L << 18;
 
     /**
-     * Largest B (in packed floats) that each thread keeps whole for {@link #rowSlabs}; a larger one
-     * takes one static row block per thread instead.
+     * Largest B, in packed floats (3 MiB), that {@link #rowSlabs} has every thread pack whole for
+     * itself; a one-panel multiply with a larger B shares panels instead ({@link #sharedPanel}).
      */
-    private static final int WHOLE_B_MAX = 1 << 22;
+    private static final int WHOLE_B_MAX = 3 << 18;
     private static final AtomicLong CALLS = new AtomicLong();
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -56,6 +59,11 @@ public final class VectorGemm implements MatmulBackend {
         /** SmallGemm's 4×4 block of dot-product accumulators on their way to the lane tree. */
         final float[] acc = new float[16 * MicroKernel.L];
         float[] rows = new float[0];
+        private final float[][] panels = new float[2][];
+        float[] panel(int which) {
+            if (panels[which] == null) panels[which] = new float[NC * KC];
+            return panels[which];
+        }
         /** Every k block of one multiply's B, packed by this thread as its row tasks first need them. */
         float[] wholeB = new float[0];
         long wholeBCall = -1;
@@ -95,22 +103,23 @@ public final class VectorGemm implements MatmulBackend {
         int rowStrips = (m + MR - 1) / MR, colStrips = (n + NR - 1) / NR;
         int colBlocks = (colStrips + NC / NR - 1) / (NC / NR), rowBlocks = 1;
         long work = (long) batch * m * n * k;
-        if (batch == 1 && colBlocks == 1) {
-            if (work >= SERIAL_WORK && (long) ceilDiv(k, KC) * KC * colStrips * NR <= WHOLE_B_MAX) {
+        if (batch == 1 && colBlocks == 1 && work >= SERIAL_WORK && rowStrips > 1) {
+            // all columns fit one panel: only rows are split
+            if ((long) ceilDiv(k, KC) * KC * colStrips * NR <= WHOLE_B_MAX) {
                 rowSlabs(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
-                return;
+            } else {
+                sharedPanel(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate,
+                        rowStrips, Math.min(rowStrips, 2 * Parallel.threads()));
             }
-            // All columns fit one panel: one row block per thread, each packing its own copy of B.
-            if (work >= SERIAL_WORK) rowBlocks = Math.min(rowStrips, Parallel.threads());
-        } else {
-            int target = work < SERIAL_WORK ? 1 : 2 * Parallel.threads();
-            while ((long) batch * rowBlocks * colBlocks < target) {
-                int rowsPer = ceilDiv(rowStrips, rowBlocks) * MR, colsPer = ceilDiv(colStrips, colBlocks) * NR;
-                if (rowsPer >= colsPer && rowBlocks < rowStrips) rowBlocks++;
-                else if (colBlocks < colStrips) colBlocks++;
-                else if (rowBlocks < rowStrips) rowBlocks++;
-                else break;
-            }
+            return;
+        }
+        int target = work < SERIAL_WORK ? 1 : 2 * Parallel.threads();
+        while ((long) batch * rowBlocks * colBlocks < target) {
+            int rowsPer = ceilDiv(rowStrips, rowBlocks) * MR, colsPer = ceilDiv(colStrips, colBlocks) * NR;
+            if (rowsPer >= colsPer && rowBlocks < rowStrips) rowBlocks++;
+            else if (colBlocks < colStrips) colBlocks++;
+            else if (rowBlocks < rowStrips) rowBlocks++;
+            else break;
         }
         int rb = rowBlocks, cb = colBlocks, perBatch = rb * cb;
         Parallel.forEach(batch * perBatch, task -> {
@@ -122,14 +131,14 @@ public final class VectorGemm implements MatmulBackend {
         });
     }
 
-    // All of C's columns fit one panel: every MC-row slab is a task, claimed by whichever thread is
-    // free, so a thread slowed by the machine holds up at most one slab. Each thread packs B's k
-    // blocks once per multiply into its own scratch, as its slabs first need them, and keeps them for
-    // its later slabs. Measured in one process, alternating, on the training step's shapes: faster
-    // than row tasks that shared one B panel (packed by both threads, joined per k block; reading
-    // half of each panel out of the other core's cache) and than one static row block per thread
-    // (the faster thread waited for the slower). Same k blocking and tile sums as block(), so the
-    // results are bit-identical to it.
+    // One panel of columns and a B of at most WHOLE_B_MAX: every slab of rows is a task, claimed by
+    // whichever thread is free, so a thread the machine slows holds up at most one slab, and there
+    // is one join per multiply. Each thread packs B's k blocks once per multiply into its own scratch
+    // as its slabs first need them, and keeps them for its later slabs. Measured in one process
+    // against sharedPanel, each shape's runs paired and alternated: 1.06-1.15x on the training
+    // step's m = 4096 × n = 384 multiplies with k = 384-1536 (packed B 0.6-2.4 MB); with k = 4096
+    // or 8192 (B 6-12 MB, out of L2, re-read by every small slab) it was 0.89-0.98x, hence the cap.
+    // Same k blocking and tile sums as block(), so the results are bit-identical to it.
     private static void rowSlabs(boolean transA, boolean transB, int m, int n, int k,
                                  float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                  float[] c, int cOff, int ldc, boolean accumulate) {
@@ -155,6 +164,46 @@ public final class VectorGemm implements MatmulBackend {
                 tiles(s.a, s.wholeB, kb * panel, s.tile, mc, n, kc, c, cOff + ic * ldc, ldc, accumulate || pc > 0);
             }
         });
+    }
+
+    // All of C's columns fit one panel (n <= NC) and only rows are split: every row task would pack
+    // the same B panel, so it is packed once per k block and the row tasks share it read-only
+    // (measured: re-packing was ~6% of a training step, 4 tasks x the weight). The packing itself is
+    // split into column chunks that run as extra tasks of the previous k block's split, into the
+    // other of two panels: no thread waits while one packs (packing on the caller alone left the
+    // other core idle for ~5% of a 1024^3 multiply), and there is one fork/join per k block.
+    // Same k blocking and tile sums as block(), so results are bit-identical to it.
+    private static void sharedPanel(boolean transA, boolean transB, int m, int n, int k,
+                                    float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                    float[] c, int cOff, int ldc, boolean accumulate, int rowStrips, int rb) {
+        Scratch own = SCRATCH.get();
+        float[][] panels = {own.panel(0), own.panel(1)};
+        int colStrips = ceilDiv(n, NR), packTasks = Math.min(colStrips, 2 * Parallel.threads());
+        int blocks = ceilDiv(k, KC);
+        for (int kb = -1; kb < blocks; kb++) {
+            int pc = kb * KC, kc = Math.min(KC, k - pc), next = kb + 1;
+            boolean add = accumulate || pc > 0, packNext = next < blocks;
+            float[] bp = kb >= 0 ? panels[kb & 1] : null, np = panels[next & 1];
+            int computeTasks = kb >= 0 ? rb : 0;
+            Parallel.forEach(computeTasks + (packNext ? packTasks : 0), task -> {
+                Scratch s = SCRATCH.get();
+                if (task < computeTasks) {
+                    int r = task;
+                    int i0 = (int) ((long) rowStrips * r / rb) * MR, i1 = Math.min(m, (int) ((long) rowStrips * (r + 1) / rb) * MR);
+                    for (int ic = i0; ic < i1; ic += MC) {
+                        int mc = Math.min(MC, i1 - ic);
+                        Packing.packA(a, aOff, lda, transA, ic, mc, pc, kc, s.a, s.map);
+                        tiles(s.a, bp, 0, s.tile, mc, n, kc, c, cOff + ic * ldc, ldc, add);
+                    }
+                } else {
+                    // columns [s0·NR, s1·NR) of the next k block's panel
+                    int q = task - computeTasks, p1 = next * KC, kc1 = Math.min(KC, k - p1);
+                    int s0 = (int) ((long) colStrips * q / packTasks), s1 = (int) ((long) colStrips * (q + 1) / packTasks);
+                    int j0 = s0 * NR, j1 = Math.min(n, s1 * NR);
+                    if (j1 > j0) Packing.packB(b, bOff, ldb, transB, p1, kc1, j0, j1 - j0, np, s0 * kc1 * NR, s.map);
+                }
+            });
+        }
     }
 
     // C[i0:i1, j0:j1] of one batch entry; j1 - j0 <= NC.

@@ -161,7 +161,7 @@ class GemmTest {
     @Test
     void singleMatricesWithOnePanelOfColumnsAreExactAndIndependentOfTheThreadCount() {
         // n <= NC: row slabs over a B each thread packs whole ({301, 517, 389}, slabs of 48 rows on
-        // 2 threads), or a B too large to keep whole ({20, 1000, 4200}: one row block per thread)
+        // 2 threads), or shared panels of a B too large to keep whole ({20, 1000, 4200})
         Rng rng = new Rng(13);
         for (int[] s : new int[][] {{301, 517, 389}, {150, 64, 700}, {20, 1000, 4200}}) {
             for (int trans = 0; trans < 4; trans++) {
