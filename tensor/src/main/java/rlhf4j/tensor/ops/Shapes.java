@@ -34,7 +34,12 @@ public final class Shapes {
         if (grad) {
             Tape.push(() -> {
                 if (!x.requiresGrad()) return;
-                float[] gx = null;
+                // when every part has a gradient they tile x's whole gradient: a first one is copied
+                // in, with no zero fill before and no read of it (q, k, v of every attention layer)
+                boolean everyPart = true;
+                for (Tensor part : parts) everyPart &= part.gradOrNull() != null;
+                boolean overwrite = everyPart && !x.hasGrad();
+                float[] gx = overwrite ? x.gradToOverwrite() : null;
                 for (int k = 0, off = 0; k < parts.length; off += sizes[k], k++) {
                     float[] g = parts[k].gradOrNull();
                     if (g == null) continue;
@@ -42,7 +47,10 @@ public final class Shapes {
                     float[] gxf = gx;
                     int w = sizes[k], o = off;
                     Vec.forRows(rows, w, (r0, r1) -> {
-                        for (int r = r0; r < r1; r++) Vec.acc(gxf, r * d + o, g, r * w, w);
+                        for (int r = r0; r < r1; r++) {
+                            if (overwrite) System.arraycopy(g, r * w, gxf, r * d + o, w);
+                            else Vec.acc(gxf, r * d + o, g, r * w, w);
+                        }
                     });
                 }
             });

@@ -33,6 +33,22 @@ class ShapesTest {
     }
 
     @Test
+    void anIntermediateSplitWholeGetsItsGradientWrittenOrAdded() {
+        Tensor w = param("w", 2, 3, 9);
+        // every part used and the split is x's only use: its backward writes x's whole gradient
+        assertGradients(() -> {
+            Tensor[] p = Ops.split(Ops.scale(w, 2f), 2, 4, 3);
+            return Ops.concat(Ops.square(p[2]), p[0], Ops.scale(p[1], 3f));
+        }, w);
+        // x also used directly: whichever backward runs second adds to the other's gradient
+        assertGradients(() -> {
+            Tensor x = Ops.scale(w, 2f);
+            Tensor[] p = Ops.split(x, 4, 5);
+            return Ops.concat(Ops.square(p[1]), x, p[0]);
+        }, w);
+    }
+
+    @Test
     void concatGradients() {
         Tensor a = param("a", 3, 3, 5, 2), b = param("b", 4, 3, 5, 7);
         assertGradients(() -> Ops.concat(a, b, a), a, b);
