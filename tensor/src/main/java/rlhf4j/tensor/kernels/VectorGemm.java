@@ -41,9 +41,11 @@ public final class VectorGemm implements MatmulBackend {
     private static final long SERIAL_WORK = 1L << 18;
 
     /**
-     * Largest B, in packed floats (3 MiB), that {@link #rowSlabs} has every thread pack whole for
-     * itself; a one-panel multiply with a larger B shares panels instead ({@link #sharedPanel}).
+     * {@link #rowSlabs} has every thread pack the whole of B for itself: worth it only with many rows
+     * per thread to spread that over (this many or more) and a B of at most WHOLE_B_MAX packed floats
+     * (3 MiB); other one-panel multiplies share packed panels ({@link #sharedPanel}).
      */
+    private static final int ROW_SLABS_MIN_ROWS = 2048;
     private static final int WHOLE_B_MAX = 3 << 18;
     private static final AtomicLong CALLS = new AtomicLong();
 
@@ -105,7 +107,7 @@ public final class VectorGemm implements MatmulBackend {
         long work = (long) batch * m * n * k;
         if (batch == 1 && colBlocks == 1 && work >= SERIAL_WORK && rowStrips > 1) {
             // all columns fit one panel: only rows are split
-            if ((long) ceilDiv(k, KC) * KC * colStrips * NR <= WHOLE_B_MAX) {
+            if (m >= ROW_SLABS_MIN_ROWS * Parallel.threads() && (long) ceilDiv(k, KC) * KC * colStrips * NR <= WHOLE_B_MAX) {
                 rowSlabs(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
             } else {
                 sharedPanel(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate,
@@ -134,13 +136,14 @@ public final class VectorGemm implements MatmulBackend {
         });
     }
 
-    // One panel of columns and a B of at most WHOLE_B_MAX: every slab of rows is a task, claimed by
+    // One panel of columns, many rows and a small B: every slab of rows is a task, claimed by
     // whichever thread is free, so a thread the machine slows holds up at most one slab, and there
     // is one join per multiply. Each thread packs B's k blocks once per multiply into its own scratch
     // as its slabs first need them, and keeps them for its later slabs. Measured in one process
-    // against sharedPanel, each shape's runs paired and alternated: 1.06-1.15x on the training
-    // step's m = 4096 × n = 384 multiplies with k = 384-1536 (packed B 0.6-2.4 MB); with k = 4096
-    // or 8192 (B 6-12 MB, out of L2, re-read by every small slab) it was 0.89-0.98x, hence the cap.
+    // against sharedPanel, each shape's runs paired and alternated: 1.04-1.06x on the config-B
+    // training step's m = 4096, n = 384, k = 384-1536 multiplies. It lost where B was large (k =
+    // 4096-8192: 0.89-0.98x, out of L2 and re-read by every slab) and where few rows shared the
+    // extra packing (config C, m = 768-2304, n = 768: 0.88-0.93x); the two limits keep it out of both.
     // Same k blocking and tile sums as block(), so the results are bit-identical to it.
     private static void rowSlabs(boolean transA, boolean transB, int m, int n, int k,
                                  float[] a, int aOff, int lda, float[] b, int bOff, int ldb,

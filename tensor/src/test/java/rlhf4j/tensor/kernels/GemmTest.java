@@ -160,10 +160,10 @@ class GemmTest {
 
     @Test
     void singleMatricesWithOnePanelOfColumnsAreExactAndIndependentOfTheThreadCount() {
-        // n <= NC: row slabs over a B each thread packs whole ({301, 517, 389}, slabs of 48 rows on
-        // 2 threads), or shared panels of a B too large to keep whole ({20, 1000, 4200})
+        // n <= NC: row slabs over a B each thread packs whole ({4100, 70, 300}: many rows, small B),
+        // or row tasks sharing packed panels ({301, 517, 389}: few rows; {20, 1000, 4200}: large B)
         Rng rng = new Rng(13);
-        for (int[] s : new int[][] {{301, 517, 389}, {150, 64, 700}, {20, 1000, 4200}}) {
+        for (int[] s : new int[][] {{4100, 70, 300}, {301, 517, 389}, {20, 1000, 4200}}) {
             for (int trans = 0; trans < 4; trans++) {
                 Problem pr = Problem.random(rng, (trans & 1) != 0, (trans & 2) != 0, s[0], s[1], s[2], 1, false);
                 float[] one = pr.c().clone(), two = pr.c().clone();
