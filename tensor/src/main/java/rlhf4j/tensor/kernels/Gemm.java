@@ -35,6 +35,30 @@ public final class Gemm {
     }
 
     /**
+     * C[m×n] = init + op(A)·op(B), with the n floats of {@code init} from {@code initOff} added to
+     * every row (a Linear layer's bias). Same result, bit for bit, as filling C's rows with init and
+     * accumulating; a backend may fill each block of rows just before its first tiles, while they
+     * are in cache.
+     */
+    public static void sgemmRowInit(boolean transA, boolean transB, int m, int n, int k,
+                                    float[] a, int aOff, int lda,
+                                    float[] b, int bOff, int ldb,
+                                    float[] init, int initOff,
+                                    float[] c, int cOff, int ldc) {
+        if (m < 0 || n < 0 || k < 0) throw new IllegalArgumentException("negative size: m=" + m + " n=" + n + " k=" + k);
+        if (m == 0 || n == 0) return;
+        checkOperand("A", a, aOff, lda, 0, 1, transA ? k : m, transA ? m : k);
+        checkOperand("B", b, bOff, ldb, 0, 1, transB ? n : k, transB ? k : n);
+        checkOperand("init", init, initOff, n, 0, 1, 1, n);
+        checkOperand("C", c, cOff, ldc, 0, 1, m, n);
+        if (k == 0) {
+            for (int i = 0; i < m; i++) System.arraycopy(init, initOff, c, cOff + i * ldc, n);
+            return;
+        }
+        backend.sgemmRowInit(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, init, initOff, c, cOff, ldc);
+    }
+
+    /**
      * {@code batch} independent GEMMs whose operands sit {@code strideA}/{@code strideB}/{@code strideC}
      * floats apart (a stride of 0 shares an operand, e.g. one weight matrix for every batch entry).
      * The output slices must not overlap.

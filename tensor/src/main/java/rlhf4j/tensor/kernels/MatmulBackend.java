@@ -26,4 +26,16 @@ public interface MatmulBackend {
                float[] b, int bOff, int ldb, int strideB,
                float[] c, int cOff, int ldc, int strideC,
                boolean accumulate);
+
+    /**
+     * One matrix: every row of C[m×n] = the n floats of {@code init} from {@code initOff} (a bias)
+     * + op(A)·op(B). The sums are those of filling C with the rows first and then accumulating,
+     * which is what this default does.
+     */
+    default void sgemmRowInit(boolean transA, boolean transB, int m, int n, int k,
+                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                              float[] init, int initOff, float[] c, int cOff, int ldc) {
+        for (int i = 0; i < m; i++) System.arraycopy(init, initOff, c, cOff + i * ldc, n);
+        sgemm(1, transA, transB, m, n, k, a, aOff, lda, 0, b, bOff, ldb, 0, c, cOff, ldc, 0, true);
+    }
 }

@@ -96,11 +96,39 @@ public final class VectorGemm implements MatmulBackend {
             LaneRowsGemm.sgemm(transA, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
             return;
         }
-        if (m <= SMALL_M || (transB && m <= SMALL_M_TRANS_B)) {
+        if (fewRows(transB, m)) {
             SmallGemm.sgemm(batch, transA, transB, m, n, k, a, aOff, lda, strideA, b, bOff, ldb, strideB,
                     c, cOff, ldc, strideC, accumulate);
             return;
         }
+        packed(batch, transA, transB, m, n, k, a, aOff, lda, strideA, b, bOff, ldb, strideB, c, cOff, ldc, strideC,
+                accumulate, null, 0);
+    }
+
+    // The packed paths fill a row-initialised multiply's C one block of rows at a time, just before
+    // that block's first tiles add onto it: in parallel and while the rows are in cache, instead of
+    // one pass over all of C on the calling thread first. The decode paths fill C first.
+    @Override
+    public void sgemmRowInit(boolean transA, boolean transB, int m, int n, int k,
+                             float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                             float[] init, int initOff, float[] c, int cOff, int ldc) {
+        if ((transB && LaneRowsGemm.suits(m)) || fewRows(transB, m)) {
+            MatmulBackend.super.sgemmRowInit(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, init, initOff, c, cOff, ldc);
+            return;
+        }
+        packed(1, transA, transB, m, n, k, a, aOff, lda, 0, b, bOff, ldb, 0, c, cOff, ldc, 0, false, init, initOff);
+    }
+
+    private static boolean fewRows(boolean transB, int m) {
+        return m <= SMALL_M || (transB && m <= SMALL_M_TRANS_B);
+    }
+
+    // init (one matrix only): C's rows start as init's n floats, as if filled and then accumulated.
+    private static void packed(int batch, boolean transA, boolean transB, int m, int n, int k,
+                               float[] a, int aOff, int lda, int strideA,
+                               float[] b, int bOff, int ldb, int strideB,
+                               float[] c, int cOff, int ldc, int strideC,
+                               boolean accumulate, float[] init, int initOff) {
         // The task grid: rowBlocks × colBlocks per batch entry, block edges on tile boundaries.
         int rowStrips = (m + MR - 1) / MR, colStrips = (n + NR - 1) / NR;
         int colBlocks = (colStrips + NC / NR - 1) / (NC / NR), rowBlocks = 1;
@@ -108,9 +136,9 @@ public final class VectorGemm implements MatmulBackend {
         if (batch == 1 && colBlocks == 1 && work >= SERIAL_WORK && rowStrips > 1) {
             // all columns fit one panel: only rows are split
             if (m >= ROW_SLABS_MIN_ROWS * Parallel.threads() && (long) ceilDiv(k, KC) * KC * colStrips * NR <= WHOLE_B_MAX) {
-                rowSlabs(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+                rowSlabs(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, init, initOff);
             } else {
-                sharedPanel(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate,
+                sharedPanel(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, init, initOff,
                         rowStrips, Math.min(rowStrips, Math.max(2 * Parallel.threads(), ceilDiv(m, MC))));
             }
             return;
@@ -132,7 +160,7 @@ public final class VectorGemm implements MatmulBackend {
             int i0 = (int) ((long) rowStrips * r / rb) * MR, i1 = Math.min(m, (int) ((long) rowStrips * (r + 1) / rb) * MR);
             int j0 = (int) ((long) colStrips * q / cb) * NR, j1 = Math.min(n, (int) ((long) colStrips * (q + 1) / cb) * NR);
             block(transA, transB, k, a, aOff + t * strideA, lda, b, bOff + t * strideB, ldb,
-                    c, cOff + t * strideC, ldc, accumulate, i0, i1, j0, j1);
+                    c, cOff + t * strideC, ldc, accumulate, init, initOff, i0, i1, j0, j1);
         });
     }
 
@@ -147,7 +175,7 @@ public final class VectorGemm implements MatmulBackend {
     // Same k blocking and tile sums as block(), so the results are bit-identical to it.
     private static void rowSlabs(boolean transA, boolean transB, int m, int n, int k,
                                  float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                                 float[] c, int cOff, int ldc, boolean accumulate) {
+                                 float[] c, int cOff, int ldc, boolean accumulate, float[] init, int initOff) {
         long call = CALLS.incrementAndGet();
         int blocks = ceilDiv(k, KC), panel = KC * ceilDiv(n, NR) * NR;
         // slabs of at most MC rows, and at least four per thread so that the last ones even out
@@ -160,6 +188,7 @@ public final class VectorGemm implements MatmulBackend {
                 s.wholeBBlocks = 0;
             }
             int ic = slab * slabRows, mc = Math.min(slabRows, m - ic);
+            if (init != null) fillRows(init, initOff, c, cOff + ic * ldc, ldc, mc, 0, n);
             for (int kb = 0; kb < blocks; kb++) {
                 int pc = kb * KC, kc = Math.min(KC, k - pc);
                 if (kb == s.wholeBBlocks) {
@@ -167,7 +196,7 @@ public final class VectorGemm implements MatmulBackend {
                     s.wholeBBlocks++;
                 }
                 Packing.packA(a, aOff, lda, transA, ic, mc, pc, kc, s.a, s.map);
-                tiles(s.a, s.wholeB, kb * panel, s.tile, mc, n, kc, c, cOff + ic * ldc, ldc, accumulate || pc > 0);
+                tiles(s.a, s.wholeB, kb * panel, s.tile, mc, n, kc, c, cOff + ic * ldc, ldc, accumulate || init != null || pc > 0);
             }
         });
     }
@@ -184,14 +213,15 @@ public final class VectorGemm implements MatmulBackend {
     // Same k blocking and tile sums as block(), so results are bit-identical to it.
     private static void sharedPanel(boolean transA, boolean transB, int m, int n, int k,
                                     float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                                    float[] c, int cOff, int ldc, boolean accumulate, int rowStrips, int rb) {
+                                    float[] c, int cOff, int ldc, boolean accumulate, float[] init, int initOff,
+                                    int rowStrips, int rb) {
         Scratch own = SCRATCH.get();
         float[][] panels = {own.panel(0), own.panel(1)};
         int colStrips = ceilDiv(n, NR), packTasks = Math.min(colStrips, 2 * Parallel.threads());
         int blocks = ceilDiv(k, KC);
         for (int kb = -1; kb < blocks; kb++) {
             int pc = kb * KC, kc = Math.min(KC, k - pc), next = kb + 1;
-            boolean add = accumulate || pc > 0, packNext = next < blocks;
+            boolean add = accumulate || init != null || pc > 0, packNext = next < blocks, first = kb == 0;
             float[] bp = kb >= 0 ? panels[kb & 1] : null, np = panels[next & 1];
             int computeTasks = kb >= 0 ? rb : 0;
             Parallel.forEach(computeTasks + (packNext ? packTasks : 0), task -> {
@@ -202,6 +232,7 @@ public final class VectorGemm implements MatmulBackend {
                     for (int ic = i0; ic < i1; ic += MC) {
                         int mc = Math.min(MC, i1 - ic);
                         Packing.packA(a, aOff, lda, transA, ic, mc, pc, kc, s.a, s.map);
+                        if (first && init != null) fillRows(init, initOff, c, cOff + ic * ldc, ldc, mc, 0, n);
                         tiles(s.a, bp, 0, s.tile, mc, n, kc, c, cOff + ic * ldc, ldc, add);
                     }
                 } else {
@@ -218,17 +249,18 @@ public final class VectorGemm implements MatmulBackend {
     // C[i0:i1, j0:j1] of one batch entry; j1 - j0 <= NC.
     private static void block(boolean transA, boolean transB, int k,
                               float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                              float[] c, int cOff, int ldc, boolean accumulate,
+                              float[] c, int cOff, int ldc, boolean accumulate, float[] init, int initOff,
                               int i0, int i1, int j0, int j1) {
         Scratch s = SCRATCH.get();
         int nc = j1 - j0;
         for (int pc = 0; pc < k; pc += KC) {
             int kc = Math.min(KC, k - pc);
-            boolean add = accumulate || pc > 0;
+            boolean add = accumulate || init != null || pc > 0;
             Packing.packB(b, bOff, ldb, transB, pc, kc, j0, nc, s.b, 0, s.map);
             for (int ic = i0; ic < i1; ic += MC) {
                 int mc = Math.min(MC, i1 - ic);
                 Packing.packA(a, aOff, lda, transA, ic, mc, pc, kc, s.a, s.map);
+                if (pc == 0 && init != null) fillRows(init, initOff, c, cOff + ic * ldc, ldc, mc, j0, nc);
                 tiles(s.a, s.b, 0, s.tile, mc, nc, kc, c, cOff + ic * ldc + j0, ldc, add);
             }
         }
@@ -255,6 +287,11 @@ public final class VectorGemm implements MatmulBackend {
                 }
             }
         }
+    }
+
+    // C[r, j0 : j0 + nc) = init[j0 : j0 + nc) for the mc rows from cBase.
+    private static void fillRows(float[] init, int initOff, float[] c, int cBase, int ldc, int mc, int j0, int nc) {
+        for (int r = 0; r < mc; r++) System.arraycopy(init, initOff + j0, c, cBase + r * ldc + j0, nc);
     }
 
     private static int roundUp(int x, int multiple) {

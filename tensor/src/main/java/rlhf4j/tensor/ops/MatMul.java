@@ -115,13 +115,9 @@ public final class MatMul {
         outShape[outShape.length - 1] = outF;
         Tensor y = Tensor.empty(Tensor.needsGrad(x, weight, bias), outShape);
         float[] yd = y.data();
-        if (bias != null) {
-            // y starts as the bias in every row and the GEMM accumulates onto it
-            float[] bd = bias.data();
-            for (int r = 0; r < rows; r++) System.arraycopy(bd, 0, yd, r * outF, outF);
-        }
-        // y [rows, out] (+)= x [rows, in] · Wᵀ
-        Gemm.sgemm(false, true, rows, outF, in, x.data(), 0, in, weight.data(), 0, in, yd, 0, outF, bias != null);
+        // y [rows, out] = (bias in every row +) x [rows, in] · Wᵀ
+        if (bias != null) Gemm.sgemmRowInit(false, true, rows, outF, in, x.data(), 0, in, weight.data(), 0, in, bias.data(), 0, yd, 0, outF);
+        else Gemm.sgemm(false, true, rows, outF, in, x.data(), 0, in, weight.data(), 0, in, yd, 0, outF, false);
         if (y.requiresGrad()) {
             Tape.push(() -> {
                 float[] gy = y.gradOrNull();

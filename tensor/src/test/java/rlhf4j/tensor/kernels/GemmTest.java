@@ -178,6 +178,30 @@ class GemmTest {
     }
 
     @Test
+    void rowInitialisedMultipliesEqualFillingThenAccumulatingOnEveryPath() {
+        // decode rows (1, 12), shared panels (301), the task grid (n > NC: 1100; tiny work: 5 x 7 x 3),
+        // row slabs (4100 rows at 1 and 2 threads), k past one KC block
+        Rng rng = new Rng(17);
+        int[][] shapes = {{1, 70, 300}, {12, 70, 300}, {301, 517, 389}, {160, 1100, 300}, {5, 7, 3}, {4100, 70, 300}};
+        for (int[] s : shapes) {
+            for (int trans = 0; trans < 4; trans++) {
+                for (int threads : new int[] {1, 2}) {
+                    Parallel.setThreads(threads);
+                    Problem pr = Problem.random(rng, (trans & 1) != 0, (trans & 2) != 0, s[0], s[1], s[2], 1, false);
+                    float[] init = gaussian(rng, s[1] + 2);
+                    float[] filled = pr.c().clone(), fused = pr.c().clone();
+                    for (int i = 0; i < pr.m(); i++) System.arraycopy(init, 2, filled, pr.cOff() + i * pr.ldc(), pr.n());
+                    Gemm.sgemm(pr.ta(), pr.tb(), pr.m(), pr.n(), pr.k(), pr.a(), pr.aOff(), pr.lda(), pr.b(), pr.bOff(), pr.ldb(),
+                            filled, pr.cOff(), pr.ldc(), true);
+                    Gemm.sgemmRowInit(pr.ta(), pr.tb(), pr.m(), pr.n(), pr.k(), pr.a(), pr.aOff(), pr.lda(), pr.b(), pr.bOff(),
+                            pr.ldb(), init, 2, fused, pr.cOff(), pr.ldc());
+                    assertThat(fused).as("%s on %d threads", pr, threads).isEqualTo(filled);
+                }
+            }
+        }
+    }
+
+    @Test
     void batchedDecodeShapesAreExactAndIndependentOfTheThreadCount() {
         // 9..16 rows times a transposed weight: LaneRowsGemm (rows in lanes), column remainders included
         Rng rng = new Rng(21);
