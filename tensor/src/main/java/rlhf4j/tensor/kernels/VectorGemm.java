@@ -62,14 +62,20 @@ public final class VectorGemm implements MatmulBackend {
         final float[] acc = new float[16 * MicroKernel.L];
         float[] rows = new float[0];
         private final float[][] panels = new float[2][];
+        /** Every k block of one multiply's B, packed by this thread as its row slabs first need them. */
+        float[] wholeB = new float[0];
+        /** The multiply whose B wholeB holds, and how many of its k blocks are packed so far. */
+        long wholeBCall = -1;
+        int wholeBBlocks;
+
+        /**
+         * One of two B panels that row tasks on every thread share while the next k block is packed
+         * into the other (allocated on first use).
+         */
         float[] panel(int which) {
             if (panels[which] == null) panels[which] = new float[NC * KC];
             return panels[which];
         }
-        /** Every k block of one multiply's B, packed by this thread as its row tasks first need them. */
-        float[] wholeB = new float[0];
-        long wholeBCall = -1;
-        int wholeBBlocks;
 
         float[] rows(int n) {
             if (rows.length < n) rows = new float[n];
@@ -129,7 +135,6 @@ public final class VectorGemm implements MatmulBackend {
                                float[] b, int bOff, int ldb, int strideB,
                                float[] c, int cOff, int ldc, int strideC,
                                boolean accumulate, float[] init, int initOff) {
-        // The task grid: rowBlocks × colBlocks per batch entry, block edges on tile boundaries.
         int rowStrips = (m + MR - 1) / MR, colStrips = (n + NR - 1) / NR;
         int colBlocks = (colStrips + NC / NR - 1) / (NC / NR), rowBlocks = 1;
         long work = (long) batch * m * n * k;
@@ -143,7 +148,8 @@ public final class VectorGemm implements MatmulBackend {
             }
             return;
         }
-        // four tasks per thread: the faster thread takes more of them (measured against two per
+        // The task grid: rowBlocks × colBlocks per batch entry, block edges on tile boundaries. Four
+        // tasks per thread: the faster thread takes more of them (measured against two per
         // thread, paired runs: 1.06-1.12x on the step's n = 1152-1536 multiplies, despite each task
         // packing its own share of A and B)
         int target = work < SERIAL_WORK ? 1 : 4 * Parallel.threads();
@@ -164,7 +170,7 @@ public final class VectorGemm implements MatmulBackend {
         });
     }
 
-    // One panel of columns, many rows and a small B: every slab of rows is a task, claimed by
+    // One panel of columns, many rows and a small B: every MC-row slab is a task, claimed by
     // whichever thread is free, so a thread the machine slows holds up at most one slab, and there
     // is one join per multiply. Each thread packs B's k blocks once per multiply into its own scratch
     // as its slabs first need them, and keeps them for its later slabs. Measured in one process
@@ -178,16 +184,14 @@ public final class VectorGemm implements MatmulBackend {
                                  float[] c, int cOff, int ldc, boolean accumulate, float[] init, int initOff) {
         long call = CALLS.incrementAndGet();
         int blocks = ceilDiv(k, KC), panel = KC * ceilDiv(n, NR) * NR;
-        // slabs of at most MC rows, and at least four per thread so that the last ones even out
-        int slabRows = Math.min(MC, Math.max(MR, ceilDiv(ceilDiv(m, 4 * Parallel.threads()), MR) * MR));
-        Parallel.forEach(ceilDiv(m, slabRows), slab -> {
+        Parallel.forEach(ceilDiv(m, MC), slab -> {
             Scratch s = SCRATCH.get();
             if (s.wholeBCall != call) {
                 if (s.wholeB.length < blocks * panel) s.wholeB = new float[blocks * panel];
                 s.wholeBCall = call;
                 s.wholeBBlocks = 0;
             }
-            int ic = slab * slabRows, mc = Math.min(slabRows, m - ic);
+            int ic = slab * MC, mc = Math.min(MC, m - ic);
             if (init != null) fillRows(init, initOff, c, cOff + ic * ldc, ldc, mc, 0, n);
             for (int kb = 0; kb < blocks; kb++) {
                 int pc = kb * KC, kc = Math.min(KC, k - pc);
