@@ -31,7 +31,8 @@ final class Packing {
     /**
      * op(A)[i0 : i0+mc, p0 : p0+kc] → dst as ceil(mc/MR) strips of kc×MR.
      * A is stored [m, k] (lda) or, when {@code trans}, [k, m]. {@code map} is GROUP (≥ L) ints of
-     * scratch for the gather index map.
+     * scratch for the gather index map. dst has room for L floats past the strips (they may be
+     * written with garbage).
      */
     static void packA(float[] a, int aOff, int lda, boolean trans, int i0, int mc, int p0, int kc, float[] dst, int[] map) {
         if (!trans) gatherRowGroups(lda, map);
@@ -39,11 +40,20 @@ final class Packing {
         for (int s = 0; s < mc; s += MR) {
             int rows = Math.min(MR, mc - s);
             if (trans && MR <= L) {
-                // op(A)(i, p) = a[p*lda + i]: MR consecutive floats per step, one masked vector copy
-                // each (rows past the edge read as zero); 3x faster than copying them one by one
+                // op(A)(i, p) = a[p*lda + i]: MR consecutive floats per step, one vector copy each;
+                // 3x faster than copying them one by one
                 VectorMask<Float> inside = S.indexInRange(0, rows);
-                int src = aOff + p0 * lda + i0 + s;
-                for (int p = 0; p < kc; p++, d += MR, src += lda) {
+                int src = aOff + p0 * lda + i0 + s, p = 0;
+                if (rows == MR) {
+                    // A whole strip copies whole vectors, unmasked, while a vector from src still lies
+                    // inside a: its L - MR extra lanes land where the next step (or the next strip, or
+                    // dst's L floats of room past the last strip) is written afterwards. Measured against
+                    // the masked copy, paired runs: 1.04-1.10x on the weight-gradient multiplies of
+                    // configs A-C (dYᵀ·X, A transposed), 1.0x elsewhere.
+                    int whole = Math.min(kc, wholeVectorSteps(a.length, src, lda));
+                    for (; p < whole; p++, d += MR, src += lda) FloatVector.fromArray(S, a, src).intoArray(dst, d);
+                }
+                for (; p < kc; p++, d += MR, src += lda) {
                     FloatVector.fromArray(S, a, src, inside).intoArray(dst, d, STEP_A);
                 }
             } else if (trans) {
@@ -126,6 +136,12 @@ final class Packing {
             }
         }
     }
+    /** How many steps p = 0, 1, … have a whole vector a[src + p·ld, + L) inside an array of this length. */
+    static int wholeVectorSteps(int length, int src, int ld) {
+        int room = length - L - src;
+        return room < 0 ? 0 : room / ld + 1;
+    }
+
     /** {0, ld, 2·ld, …} into map: lane j reads stored row j. */
     private static int[] gatherRows(int ld, int[] map) {
         for (int j = 0; j < L; j++) map[j] = j * ld;

@@ -98,6 +98,43 @@ class GemmTest {
     }
 
     @Test
+    void transposedAEndingAtTheArrayEndWithNaNBetweenItsRowsIsExact() {
+        // op(A) = Aᵀ packs whole vectors that read past each step's rows: what they read (NaN here,
+        // in the gap of every stored row) must never reach C, and the last steps, too close to the
+        // array's end for a whole vector, must still be packed
+        Rng rng = new Rng(5);
+        for (int threads = 1; threads <= 2; threads++) {
+            Parallel.setThreads(threads);
+            for (int[] shape : new int[][] {{36, 40, 300}, {24, 1100, 17}, {300, 64, 520}}) {
+                int m = shape[0], n = shape[1], k = shape[2];
+                for (int gap : new int[] {0, 5}) {
+                    int lda = m + gap;
+                    float[] a = new float[(k - 1) * lda + m];
+                    for (int p = 0; p < k; p++) {
+                        for (int i = 0; i < lda && p * lda + i < a.length; i++) {
+                            a[p * lda + i] = i < m ? (float) rng.nextGaussian() : Float.NaN;
+                        }
+                    }
+                    float[] b = gaussian(rng, k * n), c = new float[m * n];
+                    Gemm.sgemm(true, false, m, n, k, a, 0, lda, b, 0, n, c, 0, n, false);
+                    for (int i = 0; i < m; i++) {
+                        for (int j = 0; j < n; j++) {
+                            double s = 0, mag = 0;
+                            for (int p = 0; p < k; p++) {
+                                s += (double) a[p * lda + i] * b[p * n + j];
+                                mag += Math.abs((double) a[p * lda + i] * b[p * n + j]);
+                            }
+                            if (!(Math.abs(c[i * n + j] - s) <= 1e-5 * mag + 1e-6)) {
+                                fail("m=%d n=%d k=%d gap=%d threads=%d: C[%d][%d] = %f, expected %f", m, n, k, gap, threads, i, j, c[i * n + j], s);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void largeShapesCrossEveryBlockBoundary() {
         // k > KC, m > MC, n > NC, none a multiple of the tile
         Rng rng = new Rng(11);
