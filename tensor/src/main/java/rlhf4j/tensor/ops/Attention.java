@@ -305,31 +305,35 @@ public final class Attention {
     }
 
     private static Geometry geometry(Tensor q, Tensor k, Tensor v, AttentionMask mask) {
-        String shapes = "q " + Arrays.toString(q.shape()) + ", k " + Arrays.toString(k.shape()) + ", v " + Arrays.toString(v.shape());
         if (q.rank() != 4 || k.rank() != 4 || v.rank() != 4) {
-            throw new IllegalArgumentException("attention: q, k and v must be [B, T, H, hd]; got " + shapes);
+            throw new IllegalArgumentException("attention: q, k and v must be [B, T, H, hd]; got " + shapes(q, k, v));
         }
-        if (!Arrays.equals(k.shape(), v.shape())) throw new IllegalArgumentException("attention: k and v shapes differ: " + shapes);
+        if (!Arrays.equals(k.shape(), v.shape())) throw new IllegalArgumentException("attention: k and v shapes differ: " + shapes(q, k, v));
         int b = q.dim(0), t = q.dim(1), hq = q.dim(2), hd = q.dim(3), s = k.dim(1), hkv = k.dim(2);
         if (k.dim(0) != b || k.dim(3) != hd) {
-            throw new IllegalArgumentException("attention: batch and head size of q and k must match: " + shapes);
+            throw new IllegalArgumentException("attention: batch and head size of q and k must match: " + shapes(q, k, v));
         }
         if (hkv == 0 || hq % hkv != 0) {
-            throw new IllegalArgumentException("attention: query heads (" + hq + ") must be a multiple of kv heads (" + hkv + "): " + shapes);
+            throw new IllegalArgumentException("attention: query heads (" + hq + ") must be a multiple of kv heads (" + hkv + "): " + shapes(q, k, v));
         }
         int keyLength = mask.keyLength();
         if (keyLength < 0 || keyLength > s) {
-            throw new IllegalArgumentException("attention: keyLength " + keyLength + " outside [0, " + s + "] for " + shapes);
+            throw new IllegalArgumentException("attention: keyLength " + keyLength + " outside [0, " + s + "] for " + shapes(q, k, v));
         }
         int[] segments = mask.keySegments();
         if ((mask.causal() || segments != null) && t > keyLength) {
             throw new IllegalArgumentException("attention: " + t + " queries but only " + keyLength
-                    + " keys; a causal or segmented query sits at a key position: " + shapes);
+                    + " keys; a causal or segmented query sits at a key position: " + shapes(q, k, v));
         }
         if (segments != null && segments.length != b * keyLength) {
             throw new IllegalArgumentException("attention: keySegments has " + segments.length + " entries, expected B·keyLength = "
-                    + b * keyLength + " for " + shapes);
+                    + b * keyLength + " for " + shapes(q, k, v));
         }
         return new Geometry(b, t, s, hq, hkv, hd, keyLength, mask.causal(), segments, (float) (1.0 / Math.sqrt(hd)));
+    }
+
+    // Built only for an error message: a decode step calls attention once per layer.
+    private static String shapes(Tensor q, Tensor k, Tensor v) {
+        return "q " + Arrays.toString(q.shape()) + ", k " + Arrays.toString(k.shape()) + ", v " + Arrays.toString(v.shape());
     }
 }
