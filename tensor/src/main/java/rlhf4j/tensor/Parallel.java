@@ -7,8 +7,11 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * The one compute pool, sized to the cores (or to {@link #setThreads}). Work is split by the
  * caller into a fixed list of tasks; which thread runs a task may vary, but what each task computes
- * does not, so results are bit-identical run to run. Calls from inside a task run inline: no
- * nested parallelism. A second thread calling while a split is running also runs its tasks inline.
+ * does not, so results are bit-identical run to run. A call from inside a task on a worker runs
+ * inline. One from inside a task on the calling thread (its lock is reentrant) starts a new split on
+ * the team: workers that finish their task of the outer split help with it, and what is left of
+ * the outer split then runs on the calling thread alone. A second thread calling while a split is
+ * running runs its tasks inline.
  *
  * <p>A split costs little: between splits the workers spin for {@value #SPIN_MICROS} µs before
  * they park, so the many short operations of a training or decode step find them awake. Waking a
