@@ -13,6 +13,7 @@ import rlhf4j.model.generate.Sampler;
 import rlhf4j.model.generate.SamplingParams;
 import rlhf4j.tensor.Parallel;
 import rlhf4j.tensor.Rng;
+import rlhf4j.tensor.Tape;
 import rlhf4j.tensor.Tensor;
 
 /**
@@ -70,16 +71,20 @@ final class BenchGenerateCommand implements Runnable {
         int[] prompt = new int[batch * promptLen];
         for (int i = 0; i < prompt.length; i++) prompt[i] = rng.nextInt(vocab);
         Sampler sampler = new Sampler(SamplingParams.temperature(1f, rng.nextLong()));
-        long t0 = System.nanoTime();
-        Tensor logits = model.forwardCached(prompt, batch, promptLen, cache);
-        long t1 = System.nanoTime();
-        int[] next = new int[batch];
-        for (int i = 0; i < n; i++) {
-            for (int b = 0; b < batch; b++) next[b] = sampler.sample(logits.data(), b * vocab, vocab);
-            if (i == n - 1) break; // the last sampled token needs no forward pass
-            logits = model.forwardCached(next, batch, 1, cache);
+        // as in Generator: op outputs from an arena recycled once each step's logits are read
+        try (Tape.Arena arena = Tape.arena()) {
+            long t0 = System.nanoTime();
+            Tensor logits = model.forwardCached(prompt, batch, promptLen, cache);
+            long t1 = System.nanoTime();
+            int[] next = new int[batch];
+            for (int i = 0; i < n; i++) {
+                for (int b = 0; b < batch; b++) next[b] = sampler.sample(logits.data(), b * vocab, vocab);
+                if (i == n - 1) break; // the last sampled token needs no forward pass
+                arena.recycle();
+                logits = model.forwardCached(next, batch, 1, cache);
+            }
+            long t2 = System.nanoTime();
+            return new double[] {(t1 - t0) / 1e9, (t2 - t1) / 1e9};
         }
-        long t2 = System.nanoTime();
-        return new double[] {(t1 - t0) / 1e9, (t2 - t1) / 1e9};
     }
 }

@@ -26,6 +26,9 @@ public final class Tape implements AutoCloseable {
     }
 
     private static final ThreadLocal<Tape> ACTIVE = new ThreadLocal<>();
+    private static final ThreadLocal<Arena> ARENA = new ThreadLocal<>();
+    /** The arenas' own pool, apart from the tapes': emptied when the outermost arena closes. */
+    private static final ThreadLocal<BufferPool> ARENA_POOL = ThreadLocal.withInitial(BufferPool::new);
     private static final ThreadLocal<BufferPool> POOL = ThreadLocal.withInitial(BufferPool::new);
 
     private List<Backward> ops = new ArrayList<>();
@@ -58,6 +61,68 @@ public final class Tape implements AutoCloseable {
         return () -> {
             if (t != null) ACTIVE.set(t);
         };
+    }
+
+    /**
+     * Opens an inference arena on this thread. Until it closes, the outputs of ops run without a
+     * recording tape come from a buffer pool instead of the heap, and {@link Arena#recycle} hands
+     * back everything taken since the arena opened. A decode loop recycles once per step, after it
+     * has read the step's logits: a batch-16 decode step of a 14M-parameter model otherwise
+     * allocates about 5 MB of fresh, JVM-zeroed outputs for the garbage collector. Tensors made in
+     * an arena must not be read after it recycles or closes; what has to last (a KV cache, results)
+     * is made before it opens or copied out. Arenas nest; the outermost one lets the pool's buffers
+     * go when it closes. While a tape records, ops take from the tape as before.
+     */
+    public static Arena arena() {
+        Arena a = new Arena(ARENA_POOL.get(), ARENA.get());
+        ARENA.set(a);
+        return a;
+    }
+
+    /** See {@link #arena()}. */
+    public static final class Arena implements AutoCloseable {
+        private final BufferPool pool;
+        private final Arena outer;
+        private final int mark;
+        private boolean closed;
+
+        private Arena(BufferPool pool, Arena outer) {
+            this.pool = pool;
+            this.outer = outer;
+            this.mark = pool.mark();
+        }
+
+        /** Everything taken in this arena since it opened becomes free for its next requests. */
+        public void recycle() {
+            if (closed) throw new IllegalStateException("the arena is closed");
+            pool.releaseSince(mark, null);
+        }
+
+        @Override
+        public void close() {
+            if (closed) return;
+            recycle();
+            closed = true;
+            if (ARENA.get() == this) {
+                if (outer != null) {
+                    ARENA.set(outer);
+                } else {
+                    ARENA.remove();
+                    pool.reclaim(); // nothing is lent now: every free buffer is let go
+                }
+            }
+        }
+    }
+
+    /** An op output's buffer when no tape records: from the open arena's pool, else a fresh array. */
+    static float[] takeWithoutTape(int n) {
+        Arena a = ARENA.get();
+        return a != null ? a.pool.take(n) : new float[n];
+    }
+
+    /** Whether buffers made without a tape come from a pool (with old contents) on this thread. */
+    static boolean arenaOpen() {
+        return ARENA.get() != null;
     }
 
     /** Records an op's backward; called by ops only when {@link Tensor#needsGrad} said so. */

@@ -52,20 +52,21 @@ public final class Tensor {
 
     /**
      * The output buffer of an op: taken from the recording tape's pool when one is active (so a
-     * steady-state step allocates nothing), otherwise from the heap. Contents are unspecified:
+     * steady-state step allocates nothing), else from the open inference arena's pool
+     * ({@link Tape#arena}), otherwise from the heap. Contents are unspecified:
      * the op must write every element. It requires grad when {@code requiresGrad} and a tape records.
      */
     public static Tensor empty(boolean requiresGrad, int... shape) {
         Tape tape = Tape.active();
         int n = sizeOf(shape);
-        float[] data = tape != null ? tape.take(n) : new float[n];
+        float[] data = tape != null ? tape.take(n) : Tape.takeWithoutTape(n);
         return new Tensor(new Storage(data, tape == null), shape.clone(), requiresGrad && tape != null, null);
     }
 
     /** Like {@link #empty} but zero-filled, for ops that accumulate into their output. */
     public static Tensor emptyZeroed(boolean requiresGrad, int... shape) {
         Tensor t = empty(requiresGrad, shape);
-        if (Tape.active() != null) Arrays.fill(t.storage.data, 0f);
+        if (Tape.active() != null || Tape.arenaOpen()) Arrays.fill(t.storage.data, 0f);
         return t;
     }
 

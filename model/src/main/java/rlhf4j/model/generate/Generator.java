@@ -5,6 +5,7 @@ import java.util.Set;
 import rlhf4j.model.Family;
 import rlhf4j.model.KvCache;
 import rlhf4j.model.Transformer;
+import rlhf4j.tensor.Tape;
 import rlhf4j.tensor.Tensor;
 
 /**
@@ -67,49 +68,54 @@ public final class Generator {
             System.arraycopy(prompts[b], 0, ids, b * longest + padding[b], prompts[b].length);
         }
         cache.setLeftPadding(padding);
-        Tensor logits = model.forwardCached(ids, batch, longest, cache);
+        // op outputs come from an arena recycled every step once its logits are read (the cache
+        // was made above, on the heap)
+        try (Tape.Arena arena = Tape.arena()) {
+            Tensor logits = model.forwardCached(ids, batch, longest, cache);
 
-        int vocab = model.config().vocabSize();
-        Sampler[] samplers = new Sampler[batch];
-        Sampler shared = config.rowSeeds() == null ? new Sampler(config.sampling()) : null;
-        for (int b = 0; b < batch; b++) {
-            samplers[b] = shared != null ? shared : new Sampler(config.sampling().withSeed(config.rowSeeds()[b]));
-        }
-        boolean[] isStop = new boolean[vocab];
-        for (int s : config.stopTokens()) if (s >= 0 && s < vocab) isStop[s] = true;
-        RepetitionPenalty penalty = config.repetitionPenalty() == 1f ? null
-                : new RepetitionPenalty(config.repetitionPenalty(), prompts, vocab);
-        TokenStream stream = config.stream();
-
-        int[][] out = new int[batch][maxNew];
-        int[] produced = new int[batch], next = new int[batch], stoppedBy = new int[batch];
-        Arrays.fill(stoppedBy, -1);
-        boolean[] done = new boolean[batch];
-        for (int step = 0; step < maxNew; step++) {
-            boolean allDone = true;
+            int vocab = model.config().vocabSize();
+            Sampler[] samplers = new Sampler[batch];
+            Sampler shared = config.rowSeeds() == null ? new Sampler(config.sampling()) : null;
             for (int b = 0; b < batch; b++) {
-                if (done[b]) continue;
-                if (penalty != null) penalty.apply(logits.data(), b * vocab, b);
-                int token = samplers[b].sample(logits.data(), b * vocab, vocab);
-                if (stream != null) stream.onToken(b, token);
-                next[b] = token;
-                if (isStop[token]) {
-                    stoppedBy[b] = token;
-                    done[b] = true;
-                } else {
-                    out[b][produced[b]++] = token;
-                    if (penalty != null) penalty.see(b, token);
-                    done[b] = produced[b] == maxNew;
-                }
-                allDone &= done[b];
+                samplers[b] = shared != null ? shared : new Sampler(config.sampling().withSeed(config.rowSeeds()[b]));
             }
-            if (allDone) break;
-            // finished rows keep feeding their last token; their outputs are ignored
-            logits = model.forwardCached(next, batch, 1, cache);
+            boolean[] isStop = new boolean[vocab];
+            for (int s : config.stopTokens()) if (s >= 0 && s < vocab) isStop[s] = true;
+            RepetitionPenalty penalty = config.repetitionPenalty() == 1f ? null
+                    : new RepetitionPenalty(config.repetitionPenalty(), prompts, vocab);
+            TokenStream stream = config.stream();
+
+            int[][] out = new int[batch][maxNew];
+            int[] produced = new int[batch], next = new int[batch], stoppedBy = new int[batch];
+            Arrays.fill(stoppedBy, -1);
+            boolean[] done = new boolean[batch];
+            for (int step = 0; step < maxNew; step++) {
+                boolean allDone = true;
+                for (int b = 0; b < batch; b++) {
+                    if (done[b]) continue;
+                    if (penalty != null) penalty.apply(logits.data(), b * vocab, b);
+                    int token = samplers[b].sample(logits.data(), b * vocab, vocab);
+                    if (stream != null) stream.onToken(b, token);
+                    next[b] = token;
+                    if (isStop[token]) {
+                        stoppedBy[b] = token;
+                        done[b] = true;
+                    } else {
+                        out[b][produced[b]++] = token;
+                        if (penalty != null) penalty.see(b, token);
+                        done[b] = produced[b] == maxNew;
+                    }
+                    allDone &= done[b];
+                }
+                if (allDone) break;
+                // finished rows keep feeding their last token; their outputs are ignored
+                arena.recycle();
+                logits = model.forwardCached(next, batch, 1, cache);
+            }
+            Generation[] result = new Generation[batch];
+            for (int b = 0; b < batch; b++) result[b] = new Generation(Arrays.copyOf(out[b], produced[b]), stoppedBy[b]);
+            return result;
         }
-        Generation[] result = new Generation[batch];
-        for (int b = 0; b < batch; b++) result[b] = new Generation(Arrays.copyOf(out[b], produced[b]), stoppedBy[b]);
-        return result;
     }
 
     /** One prompt. */
