@@ -7,13 +7,13 @@ import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import rlhf4j.model.DecodeArena;
 import rlhf4j.model.KvCache;
 import rlhf4j.model.Transformer;
 import rlhf4j.model.generate.Sampler;
 import rlhf4j.model.generate.SamplingParams;
 import rlhf4j.tensor.Parallel;
 import rlhf4j.tensor.Rng;
-import rlhf4j.tensor.Tape;
 import rlhf4j.tensor.Tensor;
 
 /**
@@ -72,7 +72,7 @@ final class BenchGenerateCommand implements Runnable {
         for (int i = 0; i < prompt.length; i++) prompt[i] = rng.nextInt(vocab);
         Sampler sampler = new Sampler(SamplingParams.temperature(1f, rng.nextLong()));
         // as in Generator: op outputs from an arena recycled once each step's logits are read
-        try (Tape.Arena arena = Tape.arena()) {
+        try (DecodeArena arena = DecodeArena.open()) {
             long t0 = System.nanoTime();
             Tensor logits = model.forwardCached(prompt, batch, promptLen, cache);
             long t1 = System.nanoTime();
@@ -80,7 +80,7 @@ final class BenchGenerateCommand implements Runnable {
             for (int i = 0; i < n; i++) {
                 for (int b = 0; b < batch; b++) next[b] = sampler.sample(logits.data(), b * vocab, vocab);
                 if (i == n - 1) break; // the last sampled token needs no forward pass
-                arena.recycle();
+                arena.nextStep();
                 logits = model.forwardCached(next, batch, 1, cache);
             }
             long t2 = System.nanoTime();

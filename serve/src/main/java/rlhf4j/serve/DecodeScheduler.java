@@ -6,6 +6,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import rlhf4j.model.DecodeArena;
 import rlhf4j.model.KvCache;
 import rlhf4j.model.Transformer;
 import rlhf4j.model.generate.Sampler;
@@ -183,32 +184,36 @@ public final class DecodeScheduler implements AutoCloseable {
             System.arraycopy(p, 0, ids, b * longest + padding[b], p.length);
         }
         cache.setLeftPadding(padding);
-        float[] logits = model.forwardCachedLogits(ids, batch, longest, cache);
+        // op outputs come from buffers reused every step once its logits are read (the cache was made above)
+        try (DecodeArena arena = DecodeArena.open()) {
+            float[] logits = model.forwardCachedLogits(ids, batch, longest, cache);
 
-        int vocab = model.config().vocabSize();
-        int[] next = new int[batch];
-        for (int step = 0; step < steps; step++) {
-            long now = System.nanoTime();
-            int live = 0;
-            for (int b = 0; b < batch; b++) {
-                Row row = rows.get(b);
-                if (row.done) continue;
-                if (row.job.cancelled()) { finish(row, GenerationJob.Finish.CANCELLED); continue; }
-                if (row.job.expired(now)) { finish(row, GenerationJob.Finish.TIMEOUT); continue; }
-                int token = row.sampler.sample(logits, b * vocab, vocab);
-                next[b] = token;
-                if (stopToken[token]) { finish(row, GenerationJob.Finish.STOP); continue; }
-                row.produced++;
-                tokens.incrementAndGet();
-                String piece = row.text.add(tok.tokenBytes(token));
-                if (!piece.isEmpty()) row.job.listener.onText(row.index, piece);
-                if (row.text.stopped()) finish(row, GenerationJob.Finish.STOP);
-                else if (row.produced == row.job.maxTokens) finish(row, GenerationJob.Finish.LENGTH);
-                else live++;
+            int vocab = model.config().vocabSize();
+            int[] next = new int[batch];
+            for (int step = 0; step < steps; step++) {
+                long now = System.nanoTime();
+                int live = 0;
+                for (int b = 0; b < batch; b++) {
+                    Row row = rows.get(b);
+                    if (row.done) continue;
+                    if (row.job.cancelled()) { finish(row, GenerationJob.Finish.CANCELLED); continue; }
+                    if (row.job.expired(now)) { finish(row, GenerationJob.Finish.TIMEOUT); continue; }
+                    int token = row.sampler.sample(logits, b * vocab, vocab);
+                    next[b] = token;
+                    if (stopToken[token]) { finish(row, GenerationJob.Finish.STOP); continue; }
+                    row.produced++;
+                    tokens.incrementAndGet();
+                    String piece = row.text.add(tok.tokenBytes(token));
+                    if (!piece.isEmpty()) row.job.listener.onText(row.index, piece);
+                    if (row.text.stopped()) finish(row, GenerationJob.Finish.STOP);
+                    else if (row.produced == row.job.maxTokens) finish(row, GenerationJob.Finish.LENGTH);
+                    else live++;
+                }
+                if (live == 0) break;
+                // finished rows keep feeding their last token; their logits are ignored
+                arena.nextStep();
+                logits = model.forwardCachedLogits(next, batch, 1, cache);
             }
-            if (live == 0) break;
-            // finished rows keep feeding their last token; their logits are ignored
-            logits = model.forwardCachedLogits(next, batch, 1, cache);
         }
         for (Row row : rows) if (!row.done) finish(row, GenerationJob.Finish.LENGTH);
     }

@@ -2,10 +2,10 @@ package rlhf4j.model.generate;
 
 import java.util.Arrays;
 import java.util.Set;
+import rlhf4j.model.DecodeArena;
 import rlhf4j.model.Family;
 import rlhf4j.model.KvCache;
 import rlhf4j.model.Transformer;
-import rlhf4j.tensor.Tape;
 import rlhf4j.tensor.Tensor;
 
 /**
@@ -70,7 +70,7 @@ public final class Generator {
         cache.setLeftPadding(padding);
         // op outputs come from an arena recycled every step once its logits are read (the cache
         // was made above, on the heap)
-        try (Tape.Arena arena = Tape.arena()) {
+        try (DecodeArena arena = DecodeArena.open()) {
             Tensor logits = model.forwardCached(ids, batch, longest, cache);
 
             int vocab = model.config().vocabSize();
@@ -109,7 +109,7 @@ public final class Generator {
                 }
                 if (allDone) break;
                 // finished rows keep feeding their last token; their outputs are ignored
-                arena.recycle();
+                arena.nextStep();
                 logits = model.forwardCached(next, batch, 1, cache);
             }
             Generation[] result = new Generation[batch];
