@@ -52,10 +52,15 @@ public final class Gemm {
         checkOperand("init", init, initOff, n, 0, 1, 1, n);
         checkOperand("C", c, cOff, ldc, 0, 1, m, n);
         if (k == 0) {
-            for (int i = 0; i < m; i++) System.arraycopy(init, initOff, c, cOff + i * ldc, n);
+            fillRows(init, initOff, c, cOff, ldc, m, n);
             return;
         }
         backend.sgemmRowInit(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, init, initOff, c, cOff, ldc);
+    }
+
+    /** C[r, 0 : n) = init[initOff : initOff + n) for the m rows of C from cOff (row stride ldc). */
+    static void fillRows(float[] init, int initOff, float[] c, int cOff, int ldc, int m, int n) {
+        for (int r = 0; r < m; r++) System.arraycopy(init, initOff, c, cOff + r * ldc, n);
     }
 
     /**

@@ -35,7 +35,7 @@ public interface MatmulBackend {
     default void sgemmRowInit(boolean transA, boolean transB, int m, int n, int k,
                               float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                               float[] init, int initOff, float[] c, int cOff, int ldc) {
-        for (int i = 0; i < m; i++) System.arraycopy(init, initOff, c, cOff + i * ldc, n);
+        Gemm.fillRows(init, initOff, c, cOff, ldc, m, n);
         sgemm(1, transA, transB, m, n, k, a, aOff, lda, 0, b, bOff, ldb, 0, c, cOff, ldc, 0, true);
     }
 }

@@ -136,8 +136,9 @@ final class Packing {
             }
         }
     }
+
     /** How many steps p = 0, 1, … have a whole vector a[src + p·ld, + L) inside an array of this length. */
-    static int wholeVectorSteps(int length, int src, int ld) {
+    private static int wholeVectorSteps(int length, int src, int ld) {
         int room = length - L - src;
         return room < 0 ? 0 : room / ld + 1;
     }

@@ -192,7 +192,7 @@ public final class VectorGemm implements MatmulBackend {
                 s.wholeBBlocks = 0;
             }
             int ic = slab * MC, mc = Math.min(MC, m - ic);
-            if (init != null) fillRows(init, initOff, c, cOff + ic * ldc, ldc, mc, 0, n);
+            if (init != null) Gemm.fillRows(init, initOff, c, cOff + ic * ldc, ldc, mc, n);
             for (int kb = 0; kb < blocks; kb++) {
                 int pc = kb * KC, kc = Math.min(KC, k - pc);
                 if (kb == s.wholeBBlocks) {
@@ -236,7 +236,7 @@ public final class VectorGemm implements MatmulBackend {
                     for (int ic = i0; ic < i1; ic += MC) {
                         int mc = Math.min(MC, i1 - ic);
                         Packing.packA(a, aOff, lda, transA, ic, mc, pc, kc, s.a, s.map);
-                        if (first && init != null) fillRows(init, initOff, c, cOff + ic * ldc, ldc, mc, 0, n);
+                        if (first && init != null) Gemm.fillRows(init, initOff, c, cOff + ic * ldc, ldc, mc, n);
                         tiles(s.a, bp, 0, s.tile, mc, n, kc, c, cOff + ic * ldc, ldc, add);
                     }
                 } else {
@@ -264,7 +264,7 @@ public final class VectorGemm implements MatmulBackend {
             for (int ic = i0; ic < i1; ic += MC) {
                 int mc = Math.min(MC, i1 - ic);
                 Packing.packA(a, aOff, lda, transA, ic, mc, pc, kc, s.a, s.map);
-                if (pc == 0 && init != null) fillRows(init, initOff, c, cOff + ic * ldc, ldc, mc, j0, nc);
+                if (pc == 0 && init != null) Gemm.fillRows(init, initOff + j0, c, cOff + ic * ldc + j0, ldc, mc, nc);
                 tiles(s.a, s.b, 0, s.tile, mc, nc, kc, c, cOff + ic * ldc + j0, ldc, add);
             }
         }
@@ -291,11 +291,6 @@ public final class VectorGemm implements MatmulBackend {
                 }
             }
         }
-    }
-
-    // C[r, j0 : j0 + nc) = init[j0 : j0 + nc) for the mc rows from cBase.
-    private static void fillRows(float[] init, int initOff, float[] c, int cBase, int ldc, int mc, int j0, int nc) {
-        for (int r = 0; r < mc; r++) System.arraycopy(init, initOff + j0, c, cBase + r * ldc + j0, nc);
     }
 
     private static int roundUp(int x, int multiple) {
