@@ -5,6 +5,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Vector math whose results do not depend on how the JIT happened to compile the caller.
@@ -52,6 +53,59 @@ public final class VectorMath {
         VectorMask<Float> over = x.compare(VectorOperators.GT, MAX_ARG);
         VectorMask<Float> nan = x.test(VectorOperators.IS_NAN);
         return y.blend(0f, under).blend(Float.POSITIVE_INFINITY, over).blend(x, nan);
+    }
+
+    /**
+     * a[off, off + n) ← e^a in place, with the same bits as {@link #exp(FloatVector)}; n is a
+     * multiple of the preferred species' length.
+     *
+     * <p>Why an array form beside the vector one: C2 stops inlining our own methods into a method
+     * it compiles once that method has grown past its node budget, and how far a large kernel grows
+     * depends on the profile left by everything that ran before it. A call left standing that passes
+     * or returns a vector boxes it on the heap at every call: after some test orders the attention
+     * backward allocated about 9 MB per training step that way. This form passes only an array, so a
+     * call left standing costs a call. The polynomial is written out here rather than shared through
+     * a vector-taking helper for the same reason; a test checks that both forms agree bit for bit.
+     */
+    public static void expInPlace(float[] a, int off, int n) {
+        VectorSpecies<Float> f = FloatVector.SPECIES_PREFERRED;
+        for (int i = 0; i < n; i += f.length()) {
+            FloatVector x = FloatVector.fromArray(f, a, off + i);
+            FloatVector xc = x.max(MIN_ARG).min(MAX_ARG);
+            FloatVector t = xc.fma(FloatVector.broadcast(f, LOG2E), FloatVector.broadcast(f, ROUND));
+            FloatVector m = t.sub(ROUND);
+            FloatVector r = m.fma(FloatVector.broadcast(f, -LN2_HI), xc);
+            r = m.fma(FloatVector.broadcast(f, -LN2_LO), r);
+            FloatVector p = FloatVector.broadcast(f, 1f / 5040f);
+            p = p.fma(r, FloatVector.broadcast(f, 1f / 720f));
+            p = p.fma(r, FloatVector.broadcast(f, 1f / 120f));
+            p = p.fma(r, FloatVector.broadcast(f, 1f / 24f));
+            p = p.fma(r, FloatVector.broadcast(f, 1f / 6f));
+            p = p.fma(r, FloatVector.broadcast(f, 0.5f));
+            p = p.fma(r, FloatVector.broadcast(f, 1f));
+            p = p.fma(r, FloatVector.broadcast(f, 1f));
+            IntVector bits = ((IntVector) m.convert(VectorOperators.F2I, 0)).add(127).lanewise(VectorOperators.LSHL, 23);
+            FloatVector y = p.mul(bits.reinterpretAsFloats());
+            VectorMask<Float> under = x.compare(VectorOperators.LT, MIN_ARG);
+            VectorMask<Float> over = x.compare(VectorOperators.GT, MAX_ARG);
+            VectorMask<Float> nan = x.test(VectorOperators.IS_NAN);
+            y.blend(0f, under).blend(Float.POSITIVE_INFINITY, over).blend(x, nan).intoArray(a, off + i);
+        }
+    }
+
+    /**
+     * Σ a[off, off + n), n a multiple of the preferred species' length: the vectors added in order
+     * into one accumulator, whose lanes are then added first to last; the same bits as
+     * {@link #sum(FloatVector)} of that accumulator, through an array for the reason given at
+     * {@link #expInPlace}.
+     */
+    public static float sumVectors(float[] a, int off, int n) {
+        VectorSpecies<Float> f = FloatVector.SPECIES_PREFERRED;
+        FloatVector acc = FloatVector.zero(f);
+        for (int i = 0; i < n; i += f.length()) acc = acc.add(FloatVector.fromArray(f, a, off + i));
+        float s = 0f;
+        for (int l = 0; l < f.length(); l++) s += acc.lane(l);
+        return s;
     }
 
     /** Σ of the lanes, added first to last (the same order whatever the JIT does). */

@@ -46,4 +46,30 @@ class VectorMathTest {
         for (float v : x) want += v;
         assertThat(VectorMath.sum(FloatVector.fromArray(F, x, 0))).isEqualTo(want);
     }
+
+    @Test
+    void theArrayFormsGiveTheVectorFormsBits() {
+        Rng rng = new Rng(6);
+        int n = 8 * F.length(), off = 3;
+        float[] x = new float[off + n];
+        for (int i = 0; i < x.length; i++) x[i] = (float) (rng.nextDouble() * 200 - 100);
+        float[] special = {Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, Float.NaN, 0f, -0f, -87.34f, 88.38f};
+        for (int i = 0; i < special.length; i++) x[off + 5 * i] = special[i];
+        float[] inPlace = x.clone();
+        VectorMath.expInPlace(inPlace, off, n);
+        for (int i = 0; i < n; i += F.length()) {
+            FloatVector e = VectorMath.exp(FloatVector.fromArray(F, x, off + i));
+            for (int l = 0; l < F.length(); l++) {
+                assertThat(Float.floatToRawIntBits(inPlace[off + i + l])).as("exp(" + x[off + i + l] + ")")
+                        .isEqualTo(Float.floatToRawIntBits(e.lane(l)));
+            }
+        }
+        assertThat(inPlace[off - 1]).as("before the range").isEqualTo(x[off - 1]);
+        float[] finite = inPlace.clone();
+        for (int i = 0; i < finite.length; i++) if (!Float.isFinite(finite[i])) finite[i] = 1f;
+        FloatVector finiteAcc = FloatVector.zero(F);
+        for (int i = 0; i < n; i += F.length()) finiteAcc = finiteAcc.add(FloatVector.fromArray(F, finite, off + i));
+        assertThat(VectorMath.sumVectors(finite, off, n)).isEqualTo(VectorMath.sum(finiteAcc));
+        assertThat(VectorMath.sumVectors(finite, off, 0)).isZero();
+    }
 }

@@ -434,30 +434,24 @@ final class AttentionKernels {
      * result without the exponentials (on the causal diagonal, half the block).
      */
     static float expShifted(float[] s, int off, float shift, int visible) {
-        FloatVector sv = FloatVector.broadcast(F, shift), sum = FloatVector.zero(F);
+        // exp and the sum go through arrays: this runs inlined in the large attention kernels, where
+        // a vector passed to a call that C2 left standing is boxed (VectorMath.expInPlace says more)
+        FloatVector sv = FloatVector.broadcast(F, shift);
         int c = 0;
-        for (; c < visible; c += L) {
-            FloatVector p = VectorMath.exp(FloatVector.fromArray(F, s, off + c).sub(sv));
-            p.intoArray(s, off + c);
-            sum = sum.add(p);
-        }
+        for (; c < visible; c += L) FloatVector.fromArray(F, s, off + c).sub(sv).intoArray(s, off + c);
+        VectorMath.expInPlace(s, off, c);
         if (c < BK) java.util.Arrays.fill(s, off + c, off + BK, 0f);
-        return VectorMath.sum(sum);
+        return VectorMath.sumVectors(s, off, c);
     }
 
     /** s ← exp(scale·s − lse) for c < visible, 0 beyond: the backward's recomputed probabilities. */
     static void probabilities(float[] s, int off, int visible, float scale, float lse) {
-        FloatVector zero = FloatVector.zero(F), nl = FloatVector.broadcast(F, -lse), sc = FloatVector.broadcast(F, scale);
-        for (int c = 0; c < BK; c += L) {
-            FloatVector p;
-            if (c >= visible) {
-                p = zero;
-            } else {
-                p = VectorMath.exp(FloatVector.fromArray(F, s, off + c).fma(sc, nl));
-                if (c + L > visible) p = zero.blend(p, F.indexInRange(c, visible));
-            }
-            p.intoArray(s, off + c);
-        }
+        // exp through an array, as in expShifted; the lanes past the last visible key become 0
+        FloatVector nl = FloatVector.broadcast(F, -lse), sc = FloatVector.broadcast(F, scale);
+        int end = Math.max(0, Math.min(visible, BK)), c = 0;
+        for (; c < end; c += L) FloatVector.fromArray(F, s, off + c).fma(sc, nl).intoArray(s, off + c);
+        VectorMath.expInPlace(s, off, c);
+        if (end < BK) java.util.Arrays.fill(s, off + end, off + BK, 0f);
     }
 
     /** dp ← p ⊙ (dp − delta) over the row of BK: dS from dP, with delta = rowsum(dO ⊙ O). */
