@@ -95,7 +95,9 @@ class LanguageModelStepTest {
         long[] sorted = perStep.clone();
         java.util.Arrays.sort(sorted);
         long median = sorted[sorted.length / 2];
-        assertThat(median).as("bytes allocated by one steady-state step").isLessThan(activationBytes);
+        // about 85 KB here (tape closures, small index arrays); kernels that box their vectors make it
+        // megabytes, and a step that reallocated its activations would show half a megabyte
+        assertThat(median).as("bytes allocated by one steady-state step").isLessThan(activationBytes / 4);
         long close = java.util.Arrays.stream(perStep).filter(x -> Math.abs(x - median) <= 64 * 1024).count();
         assertThat(close).as("steps allocating the same (±64 KB) as the median, of " + java.util.Arrays.toString(perStep))
                 .isGreaterThanOrEqualTo(perStep.length - 1);
