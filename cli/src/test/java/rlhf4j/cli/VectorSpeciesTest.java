@@ -12,8 +12,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Main sources use only the preferred vector species. A second FloatVector class loaded into the JVM
- * (a half-width species, say) stops C2 from proving which class a kernel's loop-carried vectors
+ * Main sources use only the preferred vector species. Once a second FloatVector class (a half-width
+ * species, say) has run, C2 can no longer tell which class some of a kernel's loop-carried vectors
  * have, and every kernel compiled afterwards boxes them on the heap: a steady training step then
  * allocated megabytes instead of kilobytes, depending on what had run before.
  */

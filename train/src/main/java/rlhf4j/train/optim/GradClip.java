@@ -1,8 +1,14 @@
 package rlhf4j.train.optim;
 
 import java.util.List;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorSpecies;
 import rlhf4j.tensor.Parallel;
 import rlhf4j.tensor.Tensor;
+import rlhf4j.tensor.VectorMath;
 
 /**
  * Gradient clipping by global L2 norm, as {@code torch.nn.utils.clip_grad_norm_}: the norm of all
@@ -13,6 +19,14 @@ import rlhf4j.tensor.Tensor;
  * Parameters without a gradient buffer count as zero.
  */
 public final class GradClip {
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+    /** Whether {@link #sumSquares} widens vectors: a float vector holds two double vectors' lanes. */
+    static final boolean VECTOR = D.length() * 2 == F.length();
+    /** Float lanes per vector; lane j of the vector path's sums holds the squares of lanes j and j + LANES/2. */
+    static final int LANES = F.length();
+    private static final VectorShuffle<Float> SWAP_HALVES = VectorShuffle.fromOp(F, l -> l ^ (F.length() / 2));
+
     private GradClip() {
     }
 
@@ -48,51 +62,36 @@ public final class GradClip {
     }
 
     /**
-     * Σ x² over [from, to) in double: element from + 16k + j goes into running sum j, the sums are
-     * combined as (s0 + s8) + (s1 + s9) + … + (s7 + s15), and the last to − from mod 16 squares are
-     * added one by one. Sixteen independent sums keep the adds from waiting on each other.
+     * Σ x² over [from, to) in double. Where a float vector holds twice a double vector's lanes (16
+     * and 8 with AVX-512), lane j of each float vector is squared into running sum j, the sums are
+     * combined as (s0 + s8) + (s1 + s9) + … + (s7 + s15), and the last (to − from) mod 16 squares
+     * are added one by one; elsewhere the squares are added in order.
      *
-     * <p>Plain Java, not the Vector API: widening floats to doubles there needs a half-width float
-     * species, and loading a second FloatVector class into the JVM stops C2 from proving which
-     * vector class a kernel's loop-carried vectors have. Every kernel compiled after that boxed its
-     * accumulators: a steady training step allocated 0.5-9 MB instead of 85 KB, depending on what
-     * the JVM had run before. These are the same bits as that vector path gave (an exact square
-     * plus a sum rounds once either way).
+     * <p>The upper half of a float vector is widened by swapping halves first, not through a
+     * half-width float species. Once such a second FloatVector class has run, C2 can no longer tell
+     * which class some of a kernel's loop-carried vectors have, and kernels compiled afterwards box
+     * them: a steady training step allocated 0.5-9 MB instead of 85 KB, depending on what the JVM
+     * had run before. These are the same bits as the half-width path gave.
      */
     static double sumSquares(float[] x, int from, int to) {
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
-        double s8 = 0, s9 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0, s14 = 0, s15 = 0;
-        int i = from;
-        for (; i + 16 <= to; i += 16) {
-            s0 += square(x[i]);
-            s1 += square(x[i + 1]);
-            s2 += square(x[i + 2]);
-            s3 += square(x[i + 3]);
-            s4 += square(x[i + 4]);
-            s5 += square(x[i + 5]);
-            s6 += square(x[i + 6]);
-            s7 += square(x[i + 7]);
-            s8 += square(x[i + 8]);
-            s9 += square(x[i + 9]);
-            s10 += square(x[i + 10]);
-            s11 += square(x[i + 11]);
-            s12 += square(x[i + 12]);
-            s13 += square(x[i + 13]);
-            s14 += square(x[i + 14]);
-            s15 += square(x[i + 15]);
+        if (!VECTOR) return sumSquaresInOrder(x, from, to);
+        DoubleVector lower = DoubleVector.zero(D), upper = DoubleVector.zero(D);
+        int i = from, bound = from + F.loopBound(to - from);
+        for (; i < bound; i += F.length()) {
+            FloatVector v = FloatVector.fromArray(F, x, i);
+            DoubleVector lo = (DoubleVector) v.convertShape(VectorOperators.F2D, D, 0);
+            DoubleVector hi = (DoubleVector) v.rearrange(SWAP_HALVES).convertShape(VectorOperators.F2D, D, 0);
+            lower = lo.fma(lo, lower);
+            upper = hi.fma(hi, upper);
         }
-        double s = (s0 + s8) + (s1 + s9);
-        s += s2 + s10;
-        s += s3 + s11;
-        s += s4 + s12;
-        s += s5 + s13;
-        s += s6 + s14;
-        s += s7 + s15;
-        for (; i < to; i++) s += square(x[i]);
+        double s = VectorMath.sum(lower.add(upper));
+        for (; i < to; i++) s += (double) x[i] * x[i];
         return s;
     }
 
-    private static double square(float v) {
-        return (double) v * v;
+    static double sumSquaresInOrder(float[] x, int from, int to) {
+        double s = 0;
+        for (int i = from; i < to; i++) s += (double) x[i] * x[i];
+        return s;
     }
 }
