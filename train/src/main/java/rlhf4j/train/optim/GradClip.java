@@ -89,7 +89,7 @@ public final class GradClip {
         return s;
     }
 
-    static double sumSquaresInOrder(float[] x, int from, int to) {
+    private static double sumSquaresInOrder(float[] x, int from, int to) {
         double s = 0;
         for (int i = from; i < to; i++) s += (double) x[i] * x[i];
         return s;
