@@ -56,13 +56,11 @@ final class RowKernels {
      */
     static float sumExp(float[] x, int off, int n, float m) {
         float[] e = SCRATCH.get();
-        FloatVector mv = FloatVector.broadcast(F, m);
         FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F);
         int whole = n - n % L;
         for (int c = 0; c < whole; c += CHUNK) {
-            int len = Math.min(CHUNK, whole - c), j = 0;
-            for (; j < len; j += L) FloatVector.fromArray(F, x, off + c + j).sub(mv).intoArray(e, j);
-            VectorMath.expInPlace(e, 0, len);
+            int len = Math.min(CHUNK, whole - c), j;
+            shiftedExp(x, off + c, len, m, e);
             // even vectors into s0, odd into s1; an odd one out (last chunk only) into s0
             for (j = 0; j + 2 * L <= len; j += 2 * L) {
                 s0 = s0.add(FloatVector.fromArray(F, e, j));
@@ -73,6 +71,13 @@ final class RowKernels {
         float s = VectorMath.sum(s0.add(s1));
         for (int i = whole; i < n; i++) s += (float) Math.exp(x[off + i] - m);
         return s;
+    }
+
+    /** e[0, len) ← exp(x[xOff, xOff + len) − m), len a multiple of L: one chunk's exponentials. */
+    private static void shiftedExp(float[] x, int xOff, int len, float m, float[] e) {
+        FloatVector mv = FloatVector.broadcast(F, m);
+        for (int j = 0; j < len; j += L) FloatVector.fromArray(F, x, xOff + j).sub(mv).intoArray(e, j);
+        VectorMath.expInPlace(e, 0, len);
     }
 
     static float sumExpScalar(float[] x, int off, int n, float m) {
@@ -92,9 +97,8 @@ final class RowKernels {
         FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F);
         int whole = n - n % L;
         for (int c = 0; c < whole; c += CHUNK) {
-            int len = Math.min(CHUNK, whole - c), j = 0;
-            for (; j < len; j += L) FloatVector.fromArray(F, x, off + c + j).sub(mv).intoArray(e, j);
-            VectorMath.expInPlace(e, 0, len);
+            int len = Math.min(CHUNK, whole - c), j;
+            shiftedExp(x, off + c, len, m, e);
             for (j = 0; j + 2 * L <= len; j += 2 * L) {
                 FloatVector d0 = FloatVector.fromArray(F, x, off + c + j).sub(mv);
                 FloatVector d1 = FloatVector.fromArray(F, x, off + c + j + L).sub(mv);
@@ -159,13 +163,11 @@ final class RowKernels {
         return s;
     }
 
-    /** Σ a[aOff + i]. */
+    /** Σ a[aOff + i]: the whole vectors' lane sums first ({@link VectorMath#sumVectors}), then the rest in order. */
     static float sum(float[] a, int aOff, int n) {
-        FloatVector s0 = FloatVector.zero(F);
-        int i = 0;
-        for (; i <= n - L; i += L) s0 = s0.add(FloatVector.fromArray(F, a, aOff + i));
-        float s = VectorMath.sum(s0);
-        for (; i < n; i++) s += a[aOff + i];
+        int whole = n - n % L;
+        float s = VectorMath.sumVectors(a, aOff, whole);
+        for (int i = whole; i < n; i++) s += a[aOff + i];
         return s;
     }
     /** g[gOff + i] += y[yOff + i]·(gy[gyOff + i] − c): the softmax gradient, with c = Σ gy·y. */
